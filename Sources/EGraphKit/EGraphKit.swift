@@ -1,0 +1,1 @@
+// EGraphKit: filled in by its issue.

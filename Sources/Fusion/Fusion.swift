@@ -1,0 +1,1 @@
+// Fusion: filled in by its issue.

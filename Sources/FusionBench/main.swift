@@ -1,0 +1,1 @@
+print("fusion-bench: not implemented yet")

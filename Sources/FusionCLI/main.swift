@@ -1,0 +1,1 @@
+print("fusion: not implemented yet")

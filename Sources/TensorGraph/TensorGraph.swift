@@ -1,0 +1,1 @@
+// TensorGraph: filled in by its issue.
