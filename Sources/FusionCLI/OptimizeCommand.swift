@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `fusion optimize`: optimize a graph from a tensor-graph JSON file or a built-in model.
+struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Optimize a tensor-graph JSON file or a built-in model graph.",
+        discussion: """
+            Prints the optimization report (text, or one JSON object with --format json) on \
+            standard output. Examples:
+              fusion optimize --model smollm2-135m
+              fusion optimize graph.json --mode inference --output graph.optimized.json
+            """
+    )
+
+    /// `--strategy`.
+    enum Strategy: String, ExpressibleByArgument, CaseIterable {
+        case egraph, patterns
+    }
+
+    /// `--mode`.
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case training, inference
+    }
+
+    /// `--format`.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    /// The opt-in fusions `--enable` accepts.
+    enum OptIn: String, CaseIterable {
+        case rmsnormMatmul = "rmsnorm-matmul"
+        case ropeAttention = "rope-attention"
+    }
+
+    @Argument(help: "A tensor-graph JSON file (format version 1). Omit it when using --model.")
+    var graph: String?
+
+    @Option(help: "A built-in model to optimize instead of a file (see `fusion models`).")
+    var model: String?
+
+    @Option(help: "egraph: the e-graph chooses the fusions; patterns: the reference pattern passes.")
+    var strategy: Strategy = .egraph
+
+    @Option(help: "inference also enables GroupNorm+Silu and Winograd.")
+    var mode: Mode = .training
+
+    @Option(name: .customLong("enable"),
+            help: "Comma-separated opt-in fusions: rmsnorm-matmul, rope-attention.")
+    var enableList: String?
+
+    @Flag(help: "With --model: build the model's training graph (with its loss).")
+    var training = false
+
+    @Option(help: "With --model: the sequence length (for models that have one).")
+    var seq: Int?
+
+    @Option(help: "With --model: the number of layers (the depth of llama-synthetic).")
+    var layers: Int?
+
+    @Option(help: "Write the optimized graph as tensor-graph JSON to this file.")
+    var output: String?
+
+    @Option(help: "Write the optimized graph as Graphviz DOT to this file.")
+    var dot: String?
+
+    @Option(help: "Write the egglog program text of the input graph to this file.")
+    var egglogProgram: String?
+
+    @Option(help: "The report as text (the report's own format) or as one JSON object.")
+    var format: Format = .text
+
+    @OptionGroup var logging: LoggingOptions
+
+    /// The parsed `--enable` list, in the order given, without duplicates.
+    var optIns: [OptIn] {
+        get throws {
+            guard let enableList else { return [] }
+            var result: [OptIn] = []
+            for raw in enableList.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = raw.trimmingCharacters(in: .whitespaces)
+                guard let optIn = OptIn(rawValue: name) else {
+                    throw ValidationError(
+                        "unknown fusion '\(name)' in --enable; known: "
+                            + OptIn.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                if !result.contains(optIn) { result.append(optIn) }
+            }
+            return result
+        }
+    }
+
+    func validate() throws {
+        switch (graph, model) {
+        case (nil, nil):
+            throw ValidationError("give a GRAPH.json file or --model NAME")
+        case (.some, .some):
+            throw ValidationError("give either a GRAPH.json file or --model NAME, not both")
+        case (.some, nil):
+            if training { throw ValidationError("--training needs --model") }
+            if seq != nil { throw ValidationError("--seq needs --model") }
+            if layers != nil { throw ValidationError("--layers needs --model") }
+        case (nil, .some):
+            break
+        }
+        if let seq, seq < 1 { throw ValidationError("--seq must be at least 1, got \(seq)") }
+        if let layers, layers < 1 {
+            throw ValidationError("--layers must be at least 1, got \(layers)")
+        }
+        _ = try optIns
+    }
+
+    func run() throws {
+        throw CommandFailure.usage("optimize: not available in this build yet")
+    }
+}

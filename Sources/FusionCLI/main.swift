@@ -1,1 +1,0 @@
-print("fusion: not implemented yet")

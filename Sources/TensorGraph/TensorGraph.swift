@@ -1,1 +1,0 @@
-// TensorGraph: filled in by its issue.

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderEGraphKitTests() { #expect(Bool(true)) }
