@@ -1,11 +1,12 @@
 /* E-matching over a snapshot of the graph: the pattern VM, semi-naive filtering by
  * iteration stamps, and batch application of right-hand sides. See CEGraphMatch.h. */
-#include "CEGraph.h"
-#include "ematch_alloc.h"
+#include "egraph_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct eg_matcher {
+    eg_mem mem;                /* byte accounting of everything below */
     /* Snapshot: live nodes per operator as (node, class) pairs, and each class's members
      * sorted by (operator, id) in one pool. */
     uint32_t op_bound;
@@ -14,7 +15,7 @@ struct eg_matcher {
     uint32_t id_bound;         /* ids covered by class_offsets */
     uint32_t *class_offsets;   /* id_bound + 1 */
     uint32_t *class_nodes;     /* live nodes */
-    size_t snapshot_bytes;
+    size_t op_offsets_bytes, op_entries_bytes, class_offsets_bytes, class_nodes_bytes;
 
     /* Last iteration in which each class (by canonical id at that time) took part in a
      * merge; 0 when never. */
@@ -32,19 +33,25 @@ struct eg_matcher {
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem) {
+static void *grow(eg_mem *mem, void *p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return p;
     size_t n = *cap ? *cap : 64;
     while (n < need) n *= 2;
-    void *q = eg_match_realloc(p, n * elem);
+    void *q = eg_mem_realloc(mem, p, *cap * elem, n * elem);
     if (!q) return NULL;
     *cap = n;
     return q;
 }
 
+static void *alloc_zeroed(eg_mem *mem, size_t bytes) {
+    void *p = eg_mem_alloc(mem, bytes);
+    if (p) memset(p, 0, bytes);
+    return p;
+}
+
 eg_status eg_matcher_create(eg_matcher **out) {
     if (!out) return EG_ERR_BAD_ARGUMENT;
-    eg_matcher *m = eg_match_calloc(1, sizeof *m);
+    eg_matcher *m = calloc(1, sizeof *m);
     if (!m) return EG_ERR_OUT_OF_MEMORY;
     *out = m;
     return EG_OK;
@@ -52,14 +59,14 @@ eg_status eg_matcher_create(eg_matcher **out) {
 
 void eg_matcher_release_snapshot(eg_matcher *m) {
     if (!m) return;
-    eg_match_free(m->op_offsets);
-    eg_match_free(m->op_entries);
-    eg_match_free(m->class_offsets);
-    eg_match_free(m->class_nodes);
+    eg_mem_free(&m->mem, m->op_offsets, m->op_offsets_bytes);
+    eg_mem_free(&m->mem, m->op_entries, m->op_entries_bytes);
+    eg_mem_free(&m->mem, m->class_offsets, m->class_offsets_bytes);
+    eg_mem_free(&m->mem, m->class_nodes, m->class_nodes_bytes);
     m->op_offsets = m->op_entries = m->class_offsets = m->class_nodes = NULL;
     m->op_bound = m->id_bound = 0;
-    m->snapshot_bytes = 0;
-    eg_match_free(m->out);
+    m->op_offsets_bytes = m->op_entries_bytes = m->class_offsets_bytes = m->class_nodes_bytes = 0;
+    eg_mem_free(&m->mem, m->out, m->out_cap * sizeof(uint32_t));
     m->out = NULL;
     m->out_len = m->out_cap = 0;
 }
@@ -67,15 +74,17 @@ void eg_matcher_release_snapshot(eg_matcher *m) {
 void eg_matcher_destroy(eg_matcher *m) {
     if (!m) return;
     eg_matcher_release_snapshot(m);
-    eg_match_free(m->class_stamps);
-    eg_match_free(m->scratch);
-    eg_match_free(m);
+    eg_mem_free(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint32_t));
+    eg_mem_free(&m->mem, m->scratch, (size_t)m->scratch_cap * sizeof(uint32_t));
+    free(m);
 }
 
 uint64_t eg_matcher_memory(const eg_matcher *m) {
-    if (!m) return 0;
-    return (uint64_t)m->snapshot_bytes + (uint64_t)m->stamps_cap * 4
-        + (uint64_t)m->out_cap * 4 + (uint64_t)m->scratch_cap * 4;
+    return m ? m->mem.current : 0;
+}
+
+uint64_t eg_matcher_peak_memory(const eg_matcher *m) {
+    return m ? m->mem.peak : 0;
 }
 
 /* ---- snapshot ----------------------------------------------------------------------- */
@@ -92,17 +101,20 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
     uint32_t live = eg_node_count(g);
     uint32_t ids = v.count;
 
-    m->op_offsets = eg_match_malloc(((size_t)ops + 1) * sizeof(uint32_t));
-    m->op_entries = eg_match_malloc(((size_t)live * 2 + 1) * sizeof(uint32_t));
-    m->class_offsets = eg_match_calloc((size_t)ids + 2, sizeof(uint32_t));
-    m->class_nodes = eg_match_malloc(((size_t)live + 1) * sizeof(uint32_t));
+    m->op_offsets_bytes = ((size_t)ops + 1) * sizeof(uint32_t);
+    m->op_entries_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
+    m->class_offsets_bytes = ((size_t)ids + 2) * sizeof(uint32_t);
+    m->class_nodes_bytes = ((size_t)live + 1) * sizeof(uint32_t);
+    m->op_offsets = eg_mem_alloc(&m->mem, m->op_offsets_bytes);
+    m->op_entries = eg_mem_alloc(&m->mem, m->op_entries_bytes);
+    m->class_offsets = alloc_zeroed(&m->mem, m->class_offsets_bytes);
+    m->class_nodes = eg_mem_alloc(&m->mem, m->class_nodes_bytes);
     if (!m->op_offsets || !m->op_entries || !m->class_offsets || !m->class_nodes) {
         eg_matcher_release_snapshot(m);
         return EG_ERR_OUT_OF_MEMORY;
     }
     m->op_bound = ops;
     m->id_bound = ids;
-    m->snapshot_bytes = ((size_t)ops + 1 + (size_t)live * 3 + 1 + (size_t)ids + 2 + 1) * 4;
 
     /* Pass 1: per-op entries with each node's class (the graph is clean, so a node's
      * class is its union-find root), and member counts per class. */
@@ -146,7 +158,7 @@ eg_status eg_matcher_stamp_merges(eg_matcher *m, eg_egraph *g, uint32_t iteratio
     uint32_t ids = eg_total_node_count(g);
     if (ids > m->stamps_cap) {
         size_t cap = m->stamps_cap;
-        uint32_t *p = grow(m->class_stamps, &cap, ids, sizeof(uint32_t));
+        uint32_t *p = grow(&m->mem, m->class_stamps, &cap, ids, sizeof(uint32_t));
         if (!p) return EG_ERR_OUT_OF_MEMORY;
         memset(p + m->stamps_cap, 0, (cap - m->stamps_cap) * sizeof(uint32_t));
         m->class_stamps = p;
@@ -187,7 +199,7 @@ static inline bool class_is_new(const vm *s, uint32_t c) {
 static void emit(vm *s) {
     eg_matcher *m = s->mm;
     size_t cap = m->out_cap;
-    uint32_t *p = grow(m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
+    uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
     if (!p) { s->oom = true; return; }
     m->out = p;
     m->out_cap = cap;
@@ -395,7 +407,7 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
     }
     size_t need = (size_t)n_nodes + max_arity + 1;
     size_t cap = m->scratch_cap;
-    uint32_t *scratch = grow(m->scratch, &cap, need, sizeof(uint32_t));
+    uint32_t *scratch = grow(&m->mem, m->scratch, &cap, need, sizeof(uint32_t));
     if (!scratch) return EG_ERR_OUT_OF_MEMORY;
     m->scratch = scratch;
     m->scratch_cap = (uint32_t)cap;

@@ -58,7 +58,7 @@ extension EGraph {
         var out = [UInt32](repeating: 0, count: ops.count)
         var failed: UInt32 = 0
         let status = eg_add_batch(handle, UInt32(ops.count), ops, payloads, offsets, children, &out, &failed)
-        guard status == EG_OK else { throw EGraphError(status: status, during: "adding \(term)") }
+        guard status == EG_OK else { throw EGraph.error(status, argument: "adding \(term)") }
         return EClassID(out[out.count - 1])
     }
 }

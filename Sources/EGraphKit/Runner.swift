@@ -333,7 +333,7 @@ public final class Runner {
     }
 
     private func check(_ status: eg_status, _ what: String) throws {
-        guard status == EG_OK else { throw EGraphError(status: status, during: what) }
+        guard status == EG_OK else { throw EGraph.error(status, argument: what) }
     }
 }
 
