@@ -37,12 +37,14 @@ import TensorGraph
         #expect(graph.count == count.nodes)
     }
 
-    /// Every model builds in both modes; the predicted count is the built count; names of
-    /// parameters and inputs are unique; a training graph has one output, a scalar loss.
+    /// Every model builds in both modes into a valid graph; the predicted count is the
+    /// built count; names of parameters and inputs are unique; a training graph has one
+    /// output, a scalar loss.
     @Test(arguments: ModelName.allCases)
     func everyModelBuildsInBothModes(_ model: ModelName) throws {
         for training in [false, true] {
             let graph = try model.build(training: training)
+            try graph.validate()
             #expect(graph.count == model.nodeCount(training: training), "training: \(training)")
             let names = graph.nodes.compactMap(\.op.leafName)
             #expect(Set(names).count == names.count, "duplicate leaf names, training: \(training)")
@@ -216,6 +218,7 @@ import TensorGraph
 
     @Test func decodeStepWritesAndReadsTheCache() throws {
         let graph = try Models.llamaDecode(.smolLM2_135M, cacheLength: 256)
+        try graph.validate()
         #expect(graph.count == 4 + 28 * 30 + 3)
         let position = try #require(graph.nodes.first { $0.op == .input(name: "kv_pos") })
         #expect(position.dtype == .u32)
