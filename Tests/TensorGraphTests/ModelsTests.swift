@@ -37,12 +37,14 @@ import TensorGraph
         #expect(graph.count == count.nodes)
     }
 
-    /// Every model builds in both modes; the predicted count is the built count; names of
-    /// parameters and inputs are unique; a training graph has one output, a scalar loss.
+    /// Every model builds in both modes into a valid graph; the predicted count is the
+    /// built count; names of parameters and inputs are unique; a training graph has one
+    /// output, a scalar loss.
     @Test(arguments: ModelName.allCases)
     func everyModelBuildsInBothModes(_ model: ModelName) throws {
         for training in [false, true] {
             let graph = try model.build(training: training)
+            try graph.validate()
             #expect(graph.count == model.nodeCount(training: training), "training: \(training)")
             let names = graph.nodes.compactMap(\.op.leafName)
             #expect(Set(names).count == names.count, "duplicate leaf names, training: \(training)")
@@ -212,5 +214,27 @@ import TensorGraph
             try Models.llama(llama, sequenceLength: 8)
         }
         #expect(error.field == "headDim")
+    }
+
+    @Test func decodeStepWritesAndReadsTheCache() throws {
+        let graph = try Models.llamaDecode(.smolLM2_135M, cacheLength: 256)
+        try graph.validate()
+        #expect(graph.count == 4 + 28 * 30 + 3)
+        let position = try #require(graph.nodes.first { $0.op == .input(name: "kv_pos") })
+        #expect(position.dtype == .u32)
+        let writes = graph.nodes.filter { $0.op == .cacheWrite }
+        #expect(writes.count == 60)
+        #expect(writes.allSatisfy { $0.inputs[2] == position.id && $0.shape == [256, 192] })
+        let ropes = graph.nodes.filter { $0.op.name == "RoPE" }
+        #expect(ropes.count == 60 && ropes.allSatisfy { $0.inputs.count == 2 && $0.inputs[1] == position.id })
+        let heads = AttentionHeads(numHeads: 9, numKVHeads: 3, headDim: 64)
+        let attention = graph.nodes.filter { $0.op == .cachedAttention(heads) }
+        #expect(attention.count == 30)
+        // The attention reads the caches that the writes fill.
+        for (index, node) in attention.enumerated() {
+            #expect(graph[node.inputs[1]].op == .parameter(name: "kv_cache.layer.\(index).k"))
+            #expect(graph[node.inputs[2]].op == .parameter(name: "kv_cache.layer.\(index).v"))
+        }
+        #expect(graph[graph.outputs[0]].shape == [1, 49152])
     }
 }
