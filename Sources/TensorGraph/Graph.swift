@@ -123,6 +123,23 @@ public struct Graph: Hashable, Sendable {
         self.outputSet = Set(outputs.map(\.rawValue))
     }
 
+    /// Reserves room for `n` nodes (before appending many).
+    public mutating func reserveCapacity(_ n: Int) {
+        nodes.reserveCapacity(n)
+    }
+
+    /// Appends a node as is (the JSON reader checks ids afterwards).
+    mutating func appendUnchecked(_ node: Node) {
+        nodes.append(node)
+    }
+
+    /// Sets the outputs as is (the JSON reader checks them afterwards).
+    mutating func setOutputsUnchecked(_ outputs: [NodeID], paramGradOutputs: Int) {
+        self.outputs = outputs
+        self.paramGradOutputs = paramGradOutputs
+        self.outputSet = Set(outputs.map(\.rawValue))
+    }
+
     /// Records a derived parameter (the caller also adds its `Parameter` node).
     public mutating func addDerivedParam(_ param: DerivedParam) {
         derivedParams.append(param)

@@ -73,7 +73,8 @@ public enum Op: Hashable, Sendable {
     case sumAll
     /// Mean of all elements → f32 `[1]`.
     case meanAll
-    /// Column sums of `x[M,N]` → `[N]`.
+    /// Column sums of `x[M,N]` → `[N]` (or `[1, N]` when declared so, as for the
+    /// gradient of a `[1, N]` bias).
     case sumRows
     /// Softmax over the last dimension.
     case softmax

@@ -121,7 +121,10 @@ extension Op {
         case .sumAll, .meanAll:
             return .f32([1])
         case .sumRows:
+            // The gradient of a `[1, N]` bias is declared `[1, N]`: both layouts are
+            // the same N column sums.
             let (_, n) = try rules.matrix(0)
+            if declared?.shape == [1, n] { return TensorType(inputs[0].dtype, [1, n]) }
             return TensorType(inputs[0].dtype, [n])
         case .crossEntropyLoss, .bceLoss:
             try rules.sameShape(1, as: 0)

@@ -2,8 +2,9 @@ import Testing
 import TensorGraph
 
 /// Every model with a forward fixture (`<slug>.json`) is rebuilt by its builder, with the
-/// registry's defaults, and compared node for node: op, parameters, inputs, dtype, shape
-/// and the names of parameters and inputs.
+/// registry's defaults, and compared with the fixture read through the library's JSON
+/// reader: node for node (op with its parameters, inputs, dtype, shape, and the names of
+/// parameters and inputs), outputs, and finally the written JSON byte for byte.
 @Suite struct ModelFixtureTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var slug: String
@@ -27,29 +28,45 @@ import TensorGraph
         Case(slug: "sd-unet-tiny-training", model: .sdUNetTiny, training: true),
     ]
 
+    /// The first node where two graphs differ, described for a failure message.
+    static func firstDifference(_ built: Graph, _ fixture: Graph) -> String? {
+        let shared = min(built.count, fixture.count)
+        guard let index = (0..<shared).first(where: { built.nodes[$0] != fixture.nodes[$0] })
+        else { return nil }
+        func describe(_ node: Node) -> String { "\(node.op) \(node.inputs) \(node.type)" }
+        return "first difference at node \(index):\n  built   \(describe(built.nodes[index]))"
+            + "\n  fixture \(describe(fixture.nodes[index]))"
+    }
+
     @Test(arguments: cases)
     func builderReproducesFixture(_ testCase: Case) throws {
-        let fixture = try FixtureGraph.load(testCase.slug)
-        let built = FixtureGraph(try testCase.model.build(training: testCase.training))
+        let file = testCase.slug + ".json"
+        let bytes = try Fixtures.bytes(file)
+        let fixture = try Graph(json: bytes, file: file)
+        let built = try testCase.model.build(training: testCase.training)
+        try built.validate()
 
-        #expect(built.nodes.count == fixture.nodes.count)
-        let mismatch = zip(built.nodes, fixture.nodes).enumerated().first { $1.0 != $1.1 }
-        if let (index, (ours, theirs)) = mismatch {
-            Issue.record("first difference at node \(index):\n  built   \(ours)\n  fixture \(theirs)")
+        #expect(built.count == fixture.count)
+        if let difference = Self.firstDifference(built, fixture) {
+            Issue.record(Comment(rawValue: difference))
         }
         #expect(built.outputs == fixture.outputs)
         #expect(built.paramGradOutputs == fixture.paramGradOutputs)
-        #expect(testCase.model.nodeCount(training: testCase.training) == fixture.nodes.count)
+        #expect(built.derivedParams.isEmpty)
+        #expect(try built.jsonBytes() == bytes)
+        #expect(testCase.model.nodeCount(training: testCase.training) == fixture.count)
     }
 
     /// The comparison itself can fail: a graph that differs in one parameter is caught.
     @Test func comparisonDetectsADifferentParameter() throws {
-        let fixture = try FixtureGraph.load("smollm2-small-test-training")
+        let file = "smollm2-small-test-training.json"
+        let fixture = try Graph(json: Fixtures.bytes(file), file: file)
         var config = LlamaConfig.smolLM2SmallTest
         config.ropeTheta = 20000
-        let built = FixtureGraph(try Models.llama(config, sequenceLength: 8, training: true))
-        #expect(built.nodes.count == fixture.nodes.count)
-        let differing = zip(built.nodes, fixture.nodes).filter { $0 != $1 }.map(\.0.op)
+        let built = try Models.llama(config, sequenceLength: 8, training: true)
+        #expect(built.count == fixture.count)
+        let differing = zip(built.nodes, fixture.nodes).filter { $0 != $1 }.map(\.0.op.name)
         #expect(differing == Array(repeating: "RoPE", count: 4))
+        #expect(Self.firstDifference(built, fixture)?.contains("node 11") == true)
     }
 }

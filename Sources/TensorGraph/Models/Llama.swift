@@ -269,3 +269,82 @@ extension Models {
         max(1, (nodes - 6 + 12) / 24)
     }
 }
+
+extension Models {
+    /// Builds the single-token decode step of a Llama-style decoder over a key/value
+    /// cache of `cacheLength` rows.
+    ///
+    /// Inputs: u32 `token_ids [1]` and u32 `kv_pos [1]` (the position being decoded).
+    /// Each layer has two cache parameters `kv_cache.layer.i.k/v [cacheLength, kvWidth]`;
+    /// the roped k and the v of the new token are written into them with `CacheWrite`
+    /// (side effects, not consumed), and `CachedAttention` reads the caches up to
+    /// `kv_pos`. RoPE takes its offset from `kv_pos`. Every layer attends over the whole
+    /// cache (a sliding window is not represented in the decode step). Output: the
+    /// logits `[1, vocab]`.
+    ///
+    /// - Complexity: O(`config.layers`).
+    public static func llamaDecode(_ config: LlamaConfig, cacheLength: Int) throws -> Graph {
+        try config.validate(sequenceLength: cacheLength)
+        let hidden = config.hidden
+        let eps = config.rmsNormEps
+        let (nh, nkv, hd) = (config.heads, config.kvHeads, config.headDim)
+        var g = Graph()
+
+        let tokens = try g.input("token_ids", shape: [1], dtype: .u32)
+        let position = try g.input("kv_pos", shape: [1], dtype: .u32)
+        let embed = try g.parameter("model.embed_tokens.weight", shape: [config.vocab, hidden])
+        var x = try g.embedding(tokens, embed)
+
+        for layer in 0..<config.layers {
+            let prefix = "model.layers.\(layer)"
+            let ln1 = try g.parameter(prefix + ".input_layernorm.weight", shape: [hidden])
+            var h = try g.rmsNorm(x, ln1, eps: eps)
+            let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
+            let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [hidden, config.kvWidth])
+            let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [hidden, config.kvWidth])
+            var q = try g.matmul(h, wq)
+            var k = try g.matmul(h, wk)
+            let v = try g.matmul(h, wv)
+            if config.qkNorm {
+                let qNorm = try g.parameter(prefix + ".self_attn.q_norm.weight", shape: [config.queryWidth])
+                let kNorm = try g.parameter(prefix + ".self_attn.k_norm.weight", shape: [config.kvWidth])
+                q = try g.rmsNorm(q, qNorm, eps: eps)
+                k = try g.rmsNorm(k, kNorm, eps: eps)
+            }
+            q = try g.rope(q, theta: config.ropeTheta, headDim: hd, offset: position)
+            k = try g.rope(k, theta: config.ropeTheta, headDim: hd, offset: position)
+            let kCache = try g.parameter("kv_cache.layer.\(layer).k", shape: [cacheLength, config.kvWidth])
+            let vCache = try g.parameter("kv_cache.layer.\(layer).v", shape: [cacheLength, config.kvWidth])
+            try g.cacheWrite(k, kCache, position)
+            try g.cacheWrite(v, vCache, position)
+            let attended = try g.cachedAttention(q, kCache, vCache, position, numHeads: nh,
+                                                 numKVHeads: nkv, headDim: hd)
+            let wo = try g.parameter(prefix + ".self_attn.o_proj.weight", shape: [config.queryWidth, hidden])
+            let projected = try g.matmul(attended, wo)
+            x = try g.add(x, projected)
+
+            let ln2 = try g.parameter(prefix + ".post_attention_layernorm.weight", shape: [hidden])
+            h = try g.rmsNorm(x, ln2, eps: eps)
+            let wGate = try g.parameter(prefix + ".mlp.gate_proj.weight", shape: [hidden, config.ffn])
+            let wUp = try g.parameter(prefix + ".mlp.up_proj.weight", shape: [hidden, config.ffn])
+            let wDown = try g.parameter(prefix + ".mlp.down_proj.weight", shape: [config.ffn, hidden])
+            let gate = try g.matmul(h, wGate)
+            let up = try g.matmul(h, wUp)
+            let gated = try g.swiGLU(gate, up)
+            let down = try g.matmul(gated, wDown)
+            x = try g.add(x, down)
+        }
+
+        let norm = try g.parameter("model.norm.weight", shape: [hidden])
+        x = try g.rmsNorm(x, norm, eps: eps)
+        let logits: NodeID
+        if config.tiedEmbeddings {
+            logits = try g.matmulBT(x, embed)
+        } else {
+            let head = try g.parameter("lm_head.weight", shape: [hidden, config.vocab])
+            logits = try g.matmul(x, head)
+        }
+        try g.setOutputs([logits])
+        return g
+    }
+}

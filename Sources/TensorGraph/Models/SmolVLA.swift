@@ -130,9 +130,20 @@ extension Models {
             if layer % 2 == 1 {
                 let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
                 let q = try g.matmul(h, wq)
-                let features = try g.input("vlm_kv_layer_\(layer)", shape: [config.vlmSequenceLength, config.kvWidth])
-                let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [config.kvWidth, config.kvWidth])
-                let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [config.kvWidth, config.kvWidth])
+                // The reference declares the VLM features before the k/v weights when
+                // training and after them for inference; both orders are kept.
+                let featureShape = [config.vlmSequenceLength, config.kvWidth]
+                let kvShape = [config.kvWidth, config.kvWidth]
+                let features, wk, wv: NodeID
+                if training {
+                    features = try g.input("vlm_kv_layer_\(layer)", shape: featureShape)
+                    wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: kvShape)
+                    wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: kvShape)
+                } else {
+                    wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: kvShape)
+                    wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: kvShape)
+                    features = try g.input("vlm_kv_layer_\(layer)", shape: featureShape)
+                }
                 let k = try g.matmul(features, wk)
                 let v = try g.matmul(features, wv)
                 attended = training

@@ -1,0 +1,586 @@
+/* E-node storage: creation, adding nodes (single and batch), lookups, counts, read views,
+ * iteration stamps and the operator index.
+ *
+ * Per node the core keeps: op (4 bytes), payload (8), child offset (4), union-find link (4),
+ * member-ring link (4), parent-ring tail (4) and parent count (4), a dead bit; per child
+ * slot: the child (4) and a parent-ring link (4); plus one hashcons slot (5 bytes, load
+ * 0.6-0.8) and one operator-index entry (4) per live node. */
+#include "egraph_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- creation ---- */
+
+eg_status eg_create(eg_egraph **out) {
+    if (!out) return EG_ERR_BAD_ARGUMENT;
+    eg_mem mem = {0, 0};
+    eg_egraph *g = eg_mem_alloc(&mem, sizeof(eg_egraph));
+    if (!g) return EG_ERR_OUT_OF_MEMORY;
+    memset(g, 0, sizeof(*g));
+    g->mem = mem;
+    g->child_offsets = eg_mem_alloc(&g->mem, 4);
+    if (!g->child_offsets) {
+        free(g);
+        return EG_ERR_OUT_OF_MEMORY;
+    }
+    g->child_offsets[0] = 0;
+    *out = g;
+    return EG_OK;
+}
+
+void eg_destroy(eg_egraph *g) {
+    if (!g) return;
+    eg_mem *m = &g->mem;
+    size_t cap = g->node_cap;
+    eg_mem_free(m, g->ops, cap * 4);
+    eg_mem_free(m, g->payloads, cap * 8);
+    eg_mem_free(m, g->child_offsets, (cap + 1) * 4);
+    eg_mem_free(m, g->dead_bits, ((cap + 63) / 64) * 8);
+    eg_mem_free(m, g->uf, cap * 4);
+    eg_mem_free(m, g->member_next, cap * 4);
+    eg_mem_free(m, g->parent_tail, cap * 4);
+    eg_mem_free(m, g->parent_count, cap * 4);
+    eg_mem_free(m, g->children, (size_t)g->edge_cap * 4);
+    eg_mem_free(m, g->edge_next, (size_t)g->edge_cap * 4);
+    eg_mem_free(m, g->hc_ctrl, g->hc_cap);
+    eg_mem_free(m, g->hc_slots, (size_t)g->hc_cap * 4);
+    for (uint32_t i = 0; i < g->op_cap; i++) eg_vec_free(m, &g->op_lists[i]);
+    eg_mem_free(m, g->op_lists, (size_t)g->op_cap * sizeof(eg_vec));
+    eg_mem_free(m, g->op_dead, (size_t)g->op_cap * 4);
+    eg_vec_free(m, &g->pending);
+    eg_vec_free(m, &g->merges);
+    eg_vec_free(m, &g->boundaries);
+    eg_mem_free(m, g->undo, (size_t)g->undo_cap * sizeof(eg_undo_union));
+    eg_vec_free(m, &g->scratch_a);
+    eg_vec_free(m, &g->scratch_b);
+    free(g);
+}
+
+/* Grows every per-node array to `cap` nodes. On failure the arrays already grown keep
+ * their larger size (still consistent: node_cap only rises when all succeeded). */
+static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
+    eg_mem *m = &g->mem;
+    size_t old = g->node_cap, now = cap;
+    void *p;
+#define EG_GROW(field, elem, oldn, newn)                                                   \
+    do {                                                                                   \
+        p = eg_mem_realloc(m, g->field, (oldn) * (elem), (newn) * (elem));                 \
+        if (!p) return false;                                                              \
+        g->field = p;                                                                      \
+    } while (0)
+    /* Arrays grown here may be ahead of node_cap after a failure; track sizes by the
+     * largest capacity reached so frees stay exact. */
+    EG_GROW(ops, 4, old, now);
+    EG_GROW(payloads, 8, old, now);
+    EG_GROW(child_offsets, 4, old + 1, now + 1);
+    EG_GROW(uf, 4, old, now);
+    EG_GROW(member_next, 4, old, now);
+    EG_GROW(parent_tail, 4, old, now);
+    EG_GROW(parent_count, 4, old, now);
+    size_t old_words = (old + 63) / 64, new_words = (now + 63) / 64;
+    EG_GROW(dead_bits, 8, old_words, new_words);
+    memset(g->dead_bits + old_words, 0, (new_words - old_words) * 8);
+#undef EG_GROW
+    g->node_cap = cap;
+    return true;
+}
+
+static bool eg_grow_edges_to(eg_egraph *g, uint32_t cap) {
+    eg_mem *m = &g->mem;
+    uint32_t *c = eg_mem_realloc(m, g->children, (size_t)g->edge_cap * 4, (size_t)cap * 4);
+    if (!c) return false;
+    g->children = c;
+    uint32_t *e = eg_mem_realloc(m, g->edge_next, (size_t)g->edge_cap * 4, (size_t)cap * 4);
+    if (!e) {
+        /* Shrink `children` back so both arrays share one capacity. */
+        uint32_t *back = eg_mem_realloc(m, g->children, (size_t)cap * 4,
+                                        (size_t)g->edge_cap * 4);
+        if (back) g->children = back;
+        return false;
+    }
+    g->edge_next = e;
+    g->edge_cap = cap;
+    return true;
+}
+
+/* The node arrays are grown as one unit: if one realloc fails after others succeeded,
+ * those keep their larger allocation, which is freed with the recorded (smaller) size.
+ * To keep accounting exact, a failure shrinks nothing back but records the largest size. */
+static bool eg_reserve_nodes(eg_egraph *g, uint64_t extra_nodes, uint64_t extra_edges) {
+    uint64_t need_n = (uint64_t)g->n + extra_nodes;
+    uint64_t need_e = (uint64_t)g->edges + extra_edges;
+    if (need_n > EG_MAX_NODES || need_e > UINT32_MAX) return false;
+    if (need_n > g->node_cap) {
+        uint32_t cap = eg_grow_capacity(g->node_cap, need_n, 256);
+        if (cap > EG_MAX_NODES) cap = EG_MAX_NODES;
+        if (!eg_grow_nodes_to(g, cap)) return false;
+    }
+    if (need_e > g->edge_cap) {
+        uint32_t cap = eg_grow_capacity(g->edge_cap, need_e, 256);
+        if (!eg_grow_edges_to(g, cap)) return false;
+    }
+    return true;
+}
+
+eg_status eg_reserve(eg_egraph *g, uint32_t nodes, uint64_t children) {
+    if (!g) return EG_ERR_BAD_ARGUMENT;
+    if (nodes > EG_MAX_NODES || children > UINT32_MAX) return EG_ERR_CAPACITY;
+    if (nodes > g->node_cap && !eg_grow_nodes_to(g, nodes)) return EG_ERR_OUT_OF_MEMORY;
+    if (children > g->edge_cap && !eg_grow_edges_to(g, (uint32_t)children))
+        return EG_ERR_OUT_OF_MEMORY;
+    return EG_OK;
+}
+
+/* ---- operator index ---- */
+
+static bool eg_reserve_op(eg_egraph *g, uint32_t op) {
+    if (op < g->op_cap) return true;
+    uint32_t cap = eg_grow_capacity(g->op_cap, (uint64_t)op + 1, 16);
+    eg_vec *lists = eg_mem_realloc(&g->mem, g->op_lists, (size_t)g->op_cap * sizeof(eg_vec),
+                                   (size_t)cap * sizeof(eg_vec));
+    if (!lists) return false;
+    memset(lists + g->op_cap, 0, (size_t)(cap - g->op_cap) * sizeof(eg_vec));
+    g->op_lists = lists;
+    uint32_t *dead = eg_mem_realloc(&g->mem, g->op_dead, (size_t)g->op_cap * 4,
+                                    (size_t)cap * 4);
+    if (!dead) {
+        /* op_lists is larger than op_cap says; record the size actually held. */
+        eg_vec *back = eg_mem_realloc(&g->mem, g->op_lists, (size_t)cap * sizeof(eg_vec),
+                                      (size_t)g->op_cap * sizeof(eg_vec));
+        if (back) g->op_lists = back;
+        return false;
+    }
+    memset(dead + g->op_cap, 0, (size_t)(cap - g->op_cap) * 4);
+    g->op_dead = dead;
+    g->op_cap = cap;
+    return true;
+}
+
+eg_status eg_op_nodes(const eg_egraph *g, uint32_t op, const uint32_t **nodes,
+                      uint32_t *count) {
+    if (!g || !nodes || !count) return EG_ERR_BAD_ARGUMENT;
+    if (op >= g->op_bound) {
+        *nodes = NULL;
+        *count = 0;
+        return EG_OK;
+    }
+    *nodes = g->op_lists[op].data;
+    *count = g->op_lists[op].len;
+    return EG_OK;
+}
+
+uint32_t eg_op_bound(const eg_egraph *g) { return g ? g->op_bound : 0; }
+
+/* ---- adding ---- */
+
+/* Appends a new node whose children are already canonical; room must be reserved
+ * (nodes, edges, hashcons, operator list). Returns its id. */
+static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
+                               const uint32_t *children, uint32_t arity, uint64_t hash) {
+    uint32_t id = g->n;
+    uint32_t b = g->edges;
+    g->ops[id] = op;
+    g->payloads[id] = payload;
+    g->uf[id] = id;
+    g->member_next[id] = id;
+    g->parent_tail[id] = EG_NONE;
+    g->parent_count[id] = 0;
+    if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
+    for (uint32_t k = 0; k < arity; k++) {
+        uint32_t e = b + k, c = children[k];
+        uint32_t t = g->parent_tail[c];
+        if (t == EG_NONE) {
+            g->edge_next[e] = e;
+            g->parent_tail[c] = e;
+        } else { /* insert right after the tail: rollback unlinks in reverse order */
+            g->edge_next[e] = g->edge_next[t];
+            g->edge_next[t] = e;
+        }
+        g->parent_count[c]++;
+    }
+    g->edges = b + arity;
+    g->child_offsets[id + 1] = g->edges;
+    g->n = id + 1;
+    g->live++;
+    g->classes++;
+    eg_hc_insert(g, id, hash);
+    eg_vec *list = &g->op_lists[op];
+    list->data[list->len++] = id;
+    if (op >= g->op_bound) g->op_bound = op + 1;
+    uint32_t nb = g->boundaries.len;
+    if (nb == 0 || g->boundaries.data[nb - 2] != g->iteration) {
+        g->boundaries.data[nb] = g->iteration;
+        g->boundaries.data[nb + 1] = id;
+        g->boundaries.len = nb + 2;
+    }
+    return id;
+}
+
+/* Adds one node whose children are canonical. */
+static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
+                                  const uint32_t *canon, uint32_t arity, uint32_t *out) {
+    uint64_t hash = eg_hash_node(op, payload, canon, arity);
+    uint32_t hit = eg_hc_lookup(g, hash, op, payload, canon, arity);
+    if (hit != EG_NONE) {
+        *out = eg_find_root(g, hit);
+        return EG_OK;
+    }
+    if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > UINT32_MAX)
+        return EG_ERR_CAPACITY;
+    if (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
+        !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
+        !eg_vec_reserve(&g->mem, &g->boundaries, 2))
+        return EG_ERR_OUT_OF_MEMORY;
+    *out = eg_append_node(g, op, payload, canon, arity, hash);
+    return EG_OK;
+}
+
+enum { EG_SMALL_ARITY = 16 };
+
+eg_status eg_add(eg_egraph *g, uint32_t op, uint64_t payload, const uint32_t *children,
+                 uint32_t arity, uint32_t *out_class) {
+    if (!g || !out_class || (arity > 0 && !children) || op >= EG_MAX_OP)
+        return EG_ERR_BAD_ARGUMENT;
+    for (uint32_t k = 0; k < arity; k++)
+        if (children[k] >= g->n) return EG_ERR_BAD_ID;
+    uint32_t small[EG_SMALL_ARITY];
+    uint32_t *canon = small;
+    if (arity > EG_SMALL_ARITY) {
+        canon = eg_mem_alloc(&g->mem, (size_t)arity * 4);
+        if (!canon) return EG_ERR_OUT_OF_MEMORY;
+    }
+    for (uint32_t k = 0; k < arity; k++) canon[k] = eg_find_root(g, children[k]);
+    eg_status s = eg_add_canonical(g, op, payload, canon, arity, out_class);
+    if (canon != small) eg_mem_free(&g->mem, canon, (size_t)arity * 4);
+    return s;
+}
+
+eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
+                       const uint64_t *payloads, const uint32_t *child_offsets,
+                       const uint32_t *children, uint32_t *out_classes,
+                       uint32_t *failed_index) {
+    if (!g || (count > 0 && (!ops || !payloads || !child_offsets || !out_classes)))
+        return EG_ERR_BAD_ARGUMENT;
+    if (count == 0) return EG_OK;
+    uint32_t max_arity = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t b = child_offsets[i], e = child_offsets[i + 1];
+        if (ops[i] >= EG_MAX_OP || e < b || (e > b && !children)) {
+            if (failed_index) *failed_index = i;
+            return EG_ERR_BAD_ARGUMENT;
+        }
+        if (e - b > max_arity) max_arity = e - b;
+        for (uint32_t k = b; k < e; k++) {
+            uint32_t c = children[k];
+            bool ok = EG_IS_BATCH_REF(c) ? (c & ~UINT32_C(0x80000000)) < i : c < g->n;
+            if (!ok) {
+                if (failed_index) *failed_index = i;
+                return EG_ERR_BAD_ID;
+            }
+        }
+    }
+    /* Reserve generously up front so most adds need no growth check to fail. */
+    if (!eg_reserve_nodes(g, count, child_offsets[count] - child_offsets[0])) {
+        if ((uint64_t)g->n + count > EG_MAX_NODES) {
+            if (failed_index) *failed_index = 0;
+            return EG_ERR_CAPACITY;
+        }
+    }
+    uint32_t small[EG_SMALL_ARITY];
+    uint32_t *canon = small;
+    if (max_arity > EG_SMALL_ARITY) {
+        canon = eg_mem_alloc(&g->mem, (size_t)max_arity * 4);
+        if (!canon) {
+            if (failed_index) *failed_index = 0;
+            return EG_ERR_OUT_OF_MEMORY;
+        }
+    }
+    eg_status s = EG_OK;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t b = child_offsets[i], e = child_offsets[i + 1];
+        for (uint32_t k = b; k < e; k++) {
+            uint32_t c = children[k];
+            if (EG_IS_BATCH_REF(c)) c = out_classes[c & ~UINT32_C(0x80000000)];
+            canon[k - b] = eg_find_root(g, c);
+        }
+        s = eg_add_canonical(g, ops[i], payloads[i], canon, e - b, &out_classes[i]);
+        if (s != EG_OK) {
+            if (failed_index) *failed_index = i;
+            break;
+        }
+    }
+    if (canon != small) eg_mem_free(&g->mem, canon, (size_t)max_arity * 4);
+    return s;
+}
+
+eg_status eg_lookup(const eg_egraph *g, uint32_t op, uint64_t payload,
+                    const uint32_t *children, uint32_t arity, uint32_t *out_class) {
+    if (!g || !out_class || (arity > 0 && !children)) return EG_ERR_BAD_ARGUMENT;
+    for (uint32_t k = 0; k < arity; k++)
+        if (children[k] >= g->n) return EG_ERR_BAD_ID;
+    uint32_t small[EG_SMALL_ARITY];
+    uint32_t *canon = small;
+    eg_mem scratch_mem = {0, 0};
+    if (arity > EG_SMALL_ARITY) {
+        canon = eg_mem_alloc(&scratch_mem, (size_t)arity * 4);
+        if (!canon) return EG_ERR_OUT_OF_MEMORY;
+    }
+    for (uint32_t k = 0; k < arity; k++) canon[k] = eg_find_nocompress(g, children[k]);
+    uint64_t hash = eg_hash_node(op, payload, canon, arity);
+    uint32_t hit = eg_hc_lookup(g, hash, op, payload, canon, arity);
+    if (canon != small) eg_mem_free(&scratch_mem, canon, (size_t)arity * 4);
+    if (hit == EG_NONE) return EG_ERR_NOT_FOUND;
+    *out_class = eg_find_nocompress(g, hit);
+    return EG_OK;
+}
+
+/* ---- removal of the newest node (rollback) ---- */
+
+void eg_pop_node(eg_egraph *g) {
+    uint32_t id = g->n - 1;
+    eg_hc_remove(g, id);
+    eg_vec *list = &g->op_lists[g->ops[id]];
+    list->len--; /* the newest node is the last of its operator's list */
+    uint32_t b = g->child_offsets[id], e = g->child_offsets[id + 1];
+    for (uint32_t k = e; k-- > b;) {
+        uint32_t c = g->children[k];
+        uint32_t t = g->parent_tail[c];
+        if (t == k) {
+            g->parent_tail[c] = EG_NONE;
+        } else {
+            g->edge_next[t] = g->edge_next[k];
+        }
+        g->parent_count[c]--;
+    }
+    g->edges = b;
+    g->n = id;
+    g->live--;
+    g->classes--;
+    while (g->boundaries.len > 0 && g->boundaries.data[g->boundaries.len - 1] >= g->n)
+        g->boundaries.len -= 2;
+}
+
+/* ---- counts and reads ---- */
+
+uint32_t eg_node_count(const eg_egraph *g) { return g ? g->live : 0; }
+uint32_t eg_total_node_count(const eg_egraph *g) { return g ? g->n : 0; }
+uint32_t eg_class_count(const eg_egraph *g) { return g ? g->classes : 0; }
+
+eg_status eg_node_is_live(const eg_egraph *g, uint32_t id, bool *live) {
+    if (!g || !live) return EG_ERR_BAD_ARGUMENT;
+    if (id >= g->n) return EG_ERR_BAD_ID;
+    *live = !eg_is_dead(g, id);
+    return EG_OK;
+}
+
+eg_status eg_node(const eg_egraph *g, uint32_t id, uint32_t *op, uint64_t *payload,
+                  const uint32_t **children, uint32_t *arity) {
+    if (!g) return EG_ERR_BAD_ARGUMENT;
+    if (id >= g->n) return EG_ERR_BAD_ID;
+    if (op) *op = g->ops[id];
+    if (payload) *payload = g->payloads[id];
+    uint32_t b = g->child_offsets[id];
+    if (children) *children = g->children + b;
+    if (arity) *arity = g->child_offsets[id + 1] - b;
+    return EG_OK;
+}
+
+eg_status eg_nodes(const eg_egraph *g, eg_nodes_view *view) {
+    if (!g || !view) return EG_ERR_BAD_ARGUMENT;
+    view->count = g->n;
+    view->ops = g->ops;
+    view->payloads = g->payloads;
+    view->child_offsets = g->child_offsets;
+    view->children = g->children;
+    view->dead_bits = g->dead_bits;
+    view->uf_links = g->uf;
+    return EG_OK;
+}
+
+uint32_t eg_edge_owner(const eg_egraph *g, uint32_t edge) {
+    /* The last node whose first child slot is <= edge (nodes without children share
+     * offsets; the last of them is the one owning `edge`). */
+    const uint32_t *off = g->child_offsets;
+    uint32_t lo = 0, hi = g->n; /* off[lo] <= edge < off[hi] */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (off[mid] <= edge) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int eg_cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+uint32_t eg_sort_unique(uint32_t *a, uint32_t len) {
+    if (len < 2) return len;
+    /* Small lists (the common case for classes) by insertion sort. */
+    if (len <= 32) {
+        for (uint32_t i = 1; i < len; i++) {
+            uint32_t x = a[i], j = i;
+            while (j > 0 && a[j - 1] > x) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+    } else {
+        qsort(a, len, 4, eg_cmp_u32);
+    }
+    uint32_t w = 1;
+    for (uint32_t i = 1; i < len; i++)
+        if (a[i] != a[w - 1]) a[w++] = a[i];
+    return w;
+}
+
+eg_status eg_class_ids(const eg_egraph *g, uint32_t *out, uint32_t cap, uint32_t *count) {
+    if (!g || !count || (cap > 0 && !out)) return EG_ERR_BAD_ARGUMENT;
+    *count = g->classes;
+    if (cap < g->classes) return EG_ERR_BUFFER_TOO_SMALL;
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->uf[i] == i) out[w++] = i;
+    return EG_OK;
+}
+
+uint32_t eg_next_class(const eg_egraph *g, uint32_t start) {
+    if (!g) return EG_NONE;
+    for (uint32_t i = start; i < g->n; i++)
+        if (g->uf[i] == i) return i;
+    return EG_NONE;
+}
+
+/* Collects into scratch_a the live members of root `r` (sorted). */
+static bool eg_collect_members(eg_egraph *g, uint32_t r) {
+    eg_vec *v = &g->scratch_a;
+    v->len = 0;
+    uint32_t x = r;
+    do {
+        if (!eg_is_dead(g, x) && !eg_vec_push(&g->mem, v, x)) return false;
+        x = g->member_next[x];
+    } while (x != r);
+    v->len = eg_sort_unique(v->data, v->len);
+    return true;
+}
+
+static eg_status eg_copy_out(eg_egraph *g, uint32_t *out, uint32_t cap, uint32_t *count) {
+    eg_vec *v = &g->scratch_a;
+    *count = v->len;
+    eg_status s = EG_OK;
+    if (v->len > cap) s = EG_ERR_BUFFER_TOO_SMALL;
+    else if (v->len > 0) memcpy(out, v->data, (size_t)v->len * 4);
+    v->len = 0;
+    eg_vec_shrink_if_empty(&g->mem, v, 4096);
+    return s;
+}
+
+eg_status eg_class_members(eg_egraph *g, uint32_t id, uint32_t *out, uint32_t cap,
+                           uint32_t *count) {
+    if (!g || !count || (cap > 0 && !out)) return EG_ERR_BAD_ARGUMENT;
+    if (id >= g->n) return EG_ERR_BAD_ID;
+    if (!eg_collect_members(g, eg_find_root(g, id))) return EG_ERR_OUT_OF_MEMORY;
+    return eg_copy_out(g, out, cap, count);
+}
+
+eg_status eg_class_parents(eg_egraph *g, uint32_t id, uint32_t *out, uint32_t cap,
+                           uint32_t *count) {
+    if (!g || !count || (cap > 0 && !out)) return EG_ERR_BAD_ARGUMENT;
+    if (id >= g->n) return EG_ERR_BAD_ID;
+    uint32_t r = eg_find_root(g, id);
+    eg_vec *v = &g->scratch_a;
+    v->len = 0;
+    uint32_t t = g->parent_tail[r];
+    if (t != EG_NONE) {
+        uint32_t e = t;
+        do {
+            uint32_t p = eg_edge_owner(g, e);
+            if (!eg_is_dead(g, p) && !eg_vec_push(&g->mem, v, p)) return EG_ERR_OUT_OF_MEMORY;
+            e = g->edge_next[e];
+        } while (e != t);
+    }
+    v->len = eg_sort_unique(v->data, v->len);
+    return eg_copy_out(g, out, cap, count);
+}
+
+eg_status eg_class_index(eg_egraph *g, uint32_t *class_ids, uint32_t class_cap,
+                         uint32_t *offsets, uint32_t offsets_cap, uint32_t *nodes,
+                         uint32_t nodes_cap) {
+    if (!g) return EG_ERR_BAD_ARGUMENT;
+    if (class_cap < g->classes || offsets_cap < g->classes + 1 || nodes_cap < g->live)
+        return EG_ERR_BUFFER_TOO_SMALL;
+    if ((g->classes > 0 && !class_ids) || !offsets || (g->live > 0 && !nodes))
+        return EG_ERR_BAD_ARGUMENT;
+    /* rank[root] = the root's position among the classes, in a temporary array. */
+    size_t bytes = (size_t)(g->n ? g->n : 1) * 4;
+    uint32_t *rank = eg_mem_alloc(&g->mem, bytes);
+    if (!rank) return EG_ERR_OUT_OF_MEMORY;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->uf[i] == i) {
+            rank[i] = k;
+            class_ids[k++] = i;
+        }
+    memset(offsets, 0, (size_t)(g->classes + 1) * 4);
+    for (uint32_t i = 0; i < g->n; i++)
+        if (!eg_is_dead(g, i)) offsets[rank[eg_find_root(g, i)] + 1]++;
+    for (uint32_t c = 0; c < g->classes; c++) offsets[c + 1] += offsets[c];
+    /* Place nodes in ascending id order; use rank[] as each class's fill cursor. */
+    for (uint32_t c = 0; c < g->classes; c++) rank[class_ids[c]] = offsets[c];
+    for (uint32_t i = 0; i < g->n; i++)
+        if (!eg_is_dead(g, i)) nodes[rank[eg_find_root(g, i)]++] = i;
+    eg_mem_free(&g->mem, rank, bytes);
+    return EG_OK;
+}
+
+/* ---- iteration stamps ---- */
+
+eg_status eg_set_iteration(eg_egraph *g, uint32_t iteration) {
+    if (!g || iteration < g->iteration) return EG_ERR_BAD_ARGUMENT;
+    g->iteration = iteration;
+    return EG_OK;
+}
+
+uint32_t eg_iteration(const eg_egraph *g) { return g ? g->iteration : 0; }
+
+eg_status eg_node_iteration(const eg_egraph *g, uint32_t id, uint32_t *iteration) {
+    if (!g || !iteration) return EG_ERR_BAD_ARGUMENT;
+    if (id >= g->n) return EG_ERR_BAD_ID;
+    const uint32_t *b = g->boundaries.data;
+    uint32_t lo = 0, hi = g->boundaries.len / 2; /* pairs; b[2*lo+1] <= id */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (b[2 * mid + 1] <= id) lo = mid;
+        else hi = mid;
+    }
+    *iteration = b[2 * lo];
+    return EG_OK;
+}
+
+uint32_t eg_iteration_first_node(const eg_egraph *g, uint32_t iteration) {
+    if (!g) return 0;
+    const uint32_t *b = g->boundaries.data;
+    uint32_t lo = 0, hi = g->boundaries.len / 2; /* first pair with iteration >= k */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (b[2 * mid] < iteration) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < g->boundaries.len / 2 ? b[2 * lo + 1] : g->n;
+}
+
+/* ---- memory ---- */
+
+eg_status eg_memory(const eg_egraph *g, eg_memory_stats *stats) {
+    if (!g || !stats) return EG_ERR_BAD_ARGUMENT;
+    stats->current_bytes = g->mem.current;
+    stats->peak_bytes = g->mem.peak;
+    return EG_OK;
+}
+
+void eg_reset_peak_memory(eg_egraph *g) {
+    if (g) g->mem.peak = g->mem.current;
+}

@@ -1,0 +1,162 @@
+/* Internal layout of the e-graph core, shared by the core's C files (not part of the public
+ * header). Every function declared here is hidden and still carries the eg_ prefix. */
+#ifndef CEGRAPH_EGRAPH_INTERNAL_H
+#define CEGRAPH_EGRAPH_INTERNAL_H
+
+#include "CEGraph.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EG_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- allocation: the one place the core gets memory from (alloc.c) ---- */
+
+/** Byte accounting of one graph: every allocation is charged at its requested size. */
+typedef struct eg_mem {
+    uint64_t current;
+    uint64_t peak;
+} eg_mem;
+
+EG_HIDDEN void *eg_mem_alloc(eg_mem *m, size_t bytes);
+/* Resizes `p` from `old_bytes` to `new_bytes` (p may be NULL with old_bytes 0). On failure
+ * returns NULL and leaves `p` valid. */
+EG_HIDDEN void *eg_mem_realloc(eg_mem *m, void *p, size_t old_bytes, size_t new_bytes);
+EG_HIDDEN void eg_mem_free(eg_mem *m, void *p, size_t bytes);
+
+/* Capacity growth: 1.5x (at least `needed`, at least `minimum`). Saturates at UINT32_MAX. */
+EG_HIDDEN uint32_t eg_grow_capacity(uint32_t current, uint64_t needed, uint32_t minimum);
+
+/** A growable u32 array owned by a graph. */
+typedef struct eg_vec {
+    uint32_t *data;
+    uint32_t len;
+    uint32_t cap;
+} eg_vec;
+
+/* Ensures room for `extra` more elements; false on OOM/overflow (vector unchanged). */
+EG_HIDDEN bool eg_vec_reserve(eg_mem *m, eg_vec *v, uint64_t extra);
+EG_HIDDEN bool eg_vec_push(eg_mem *m, eg_vec *v, uint32_t x);
+EG_HIDDEN void eg_vec_free(eg_mem *m, eg_vec *v);
+/* Frees the buffer when it holds more than `keep` elements of capacity and is empty. */
+EG_HIDDEN void eg_vec_shrink_if_empty(eg_mem *m, eg_vec *v, uint32_t keep);
+
+/* ---- the graph ---- */
+
+/* One record per union made while a checkpoint is active (see union.c). */
+typedef struct eg_undo_union {
+    uint32_t absorbed;
+    uint32_t survivor;
+    uint32_t nodes_before; /* total node count when the union was made */
+    uint32_t ring_case;    /* how the parent rings were joined */
+} eg_undo_union;
+
+struct eg_egraph {
+    eg_mem mem;
+
+    /* nodes: struct of arrays, capacity node_cap (child_offsets has node_cap + 1) */
+    uint32_t n;        /* nodes ever appended */
+    uint32_t node_cap;
+    uint32_t *ops;
+    uint64_t *payloads;
+    uint32_t *child_offsets;
+    uint64_t *dead_bits;     /* (node_cap + 63) / 64 words */
+    uint32_t *uf;            /* union-find links */
+    uint32_t *member_next;   /* member ring: next node of the same class */
+    uint32_t *parent_tail;   /* per root: an edge of its parent ring, or EG_NONE */
+    uint32_t *parent_count;  /* per root: entries in its parent ring */
+
+    /* child slots ("edges"): capacity edge_cap */
+    uint32_t edges;          /* child slots used (== child_offsets[n]) */
+    uint32_t edge_cap;
+    uint32_t *children;
+    uint32_t *edge_next;     /* parent ring: next edge whose child is in the same class */
+
+    uint32_t live;           /* live nodes */
+    uint32_t classes;        /* union-find roots */
+
+    /* hashcons: linear probing; ctrl byte 0 empty, 1 tombstone, 0x80|tag full */
+    uint8_t *hc_ctrl;
+    uint32_t *hc_slots;
+    uint32_t hc_cap;
+    uint32_t hc_full;
+    uint32_t hc_tombs;
+
+    /* operator index */
+    eg_vec *op_lists;        /* op_cap lists; ops below op_bound used */
+    uint32_t *op_dead;       /* dead nodes still listed, per op */
+    uint32_t op_bound;
+    uint32_t op_cap;
+    bool op_index_dirty;
+
+    eg_vec pending;          /* survivors queued for rebuild */
+    eg_vec merges;           /* merge log: (absorbed, survivor) pairs */
+
+    uint32_t iteration;
+    eg_vec boundaries;       /* (iteration, first node) pairs, iteration increasing */
+
+    /* checkpoint */
+    bool cp_active;
+    uint32_t cp_nodes;
+    uint32_t cp_pending;
+    uint32_t cp_merges;
+    eg_undo_union *undo;
+    uint32_t undo_len;
+    uint32_t undo_cap;
+
+    /* scratch for rebuild and queries */
+    eg_vec scratch_a;
+    eg_vec scratch_b;
+};
+
+static inline bool eg_is_dead(const eg_egraph *g, uint32_t id) {
+    return (g->dead_bits[id >> 6] >> (id & 63)) & 1u;
+}
+
+static inline uint32_t eg_find_nocompress(const eg_egraph *g, uint32_t x) {
+    const uint32_t *uf = g->uf;
+    while (uf[x] != x) x = uf[x];
+    return x;
+}
+
+/* Find with path halving unless a checkpoint is active. `x` must be a valid id. */
+static inline uint32_t eg_find_root(eg_egraph *g, uint32_t x) {
+    uint32_t *uf = g->uf;
+    if (g->cp_active) return eg_find_nocompress(g, x);
+    while (uf[x] != x) {
+        uint32_t p = uf[x];
+        uint32_t gp = uf[p];
+        uf[x] = gp;
+        x = gp;
+    }
+    return x;
+}
+
+/* ---- hashcons (hashcons.c) ---- */
+
+EG_HIDDEN uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
+                                uint32_t arity);
+/* The live node with this key, or EG_NONE. */
+EG_HIDDEN uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op,
+                                uint64_t payload, const uint32_t *children, uint32_t arity);
+/* Makes room for one more entry (may grow and rehash). */
+EG_HIDDEN bool eg_hc_reserve_one(eg_egraph *g);
+/* Inserts node `id` (its key must be absent; room must have been reserved). */
+EG_HIDDEN void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash);
+/* Removes node `id`, hashed under its stored children. */
+EG_HIDDEN void eg_hc_remove(eg_egraph *g, uint32_t id);
+/* Whether node `id` is present (under its stored children). */
+EG_HIDDEN bool eg_hc_contains(const eg_egraph *g, uint32_t id);
+EG_HIDDEN uint64_t eg_hash_stored(const eg_egraph *g, uint32_t id);
+
+/* ---- shared internals (egraph.c, union.c) ---- */
+
+/* The node owning child slot `edge`. O(log n). */
+EG_HIDDEN uint32_t eg_edge_owner(const eg_egraph *g, uint32_t edge);
+/* Removes the most recently appended node (used by rollback). */
+EG_HIDDEN void eg_pop_node(eg_egraph *g);
+/* Sorts and deduplicates a u32 range in place; returns the new length. */
+EG_HIDDEN uint32_t eg_sort_unique(uint32_t *a, uint32_t len);
+
+#endif /* CEGRAPH_EGRAPH_INTERNAL_H */

@@ -1,0 +1,175 @@
+/* The hashcons: open addressing with linear probing from (op, payload, children) to the
+ * live node with that key.
+ *
+ * Layout: one control byte and one u32 node id per slot (5 bytes a slot). A control byte
+ * is 0 (empty), 1 (tombstone) or 0x80 | 7 hash bits, so a probe compares a full key only
+ * on a 1-in-128 false tag match. The capacity is any number (positions come from a
+ * multiply-shift "fast range"), so the table grows by 1.5x rather than doubling. Growth
+ * reallocates both arrays and rehashes in place (as in Abseil's swiss table), so there is
+ * never an old and a new table alive at once. Keys are never stored: an entry is hashed
+ * from the node's stored children, which change only while the node is out of the table. */
+#include "egraph_internal.h"
+
+#include <string.h>
+
+enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1, EG_CTRL_REHASH = 2 };
+
+static inline uint64_t eg_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
+                      uint32_t arity) {
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = ((uint64_t)op + (uint64_t)arity * 0x100000000ull) * k;
+    h = (eg_rotl(h, 23) ^ payload) * k;
+    for (uint32_t i = 0; i < arity; i++) h = (eg_rotl(h, 23) ^ children[i]) * k;
+    h ^= h >> 29;
+    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    h ^= h >> 32;
+    return h;
+}
+
+uint64_t eg_hash_stored(const eg_egraph *g, uint32_t id) {
+    uint32_t b = g->child_offsets[id];
+    return eg_hash_node(g->ops[id], g->payloads[id], g->children + b,
+                        g->child_offsets[id + 1] - b);
+}
+
+static inline uint32_t eg_home(uint64_t hash, uint32_t cap) {
+    return (uint32_t)(((uint64_t)(uint32_t)hash * cap) >> 32);
+}
+
+static inline uint8_t eg_tag(uint64_t hash) { return (uint8_t)(0x80u | (hash >> 57)); }
+
+static inline bool eg_key_equal(const eg_egraph *g, uint32_t id, uint32_t op,
+                                uint64_t payload, const uint32_t *children, uint32_t arity) {
+    if (g->ops[id] != op || g->payloads[id] != payload) return false;
+    uint32_t b = g->child_offsets[id];
+    if (g->child_offsets[id + 1] - b != arity) return false;
+    return arity == 0 || memcmp(g->children + b, children, (size_t)arity * 4) == 0;
+}
+
+uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op, uint64_t payload,
+                      const uint32_t *children, uint32_t arity) {
+    uint32_t cap = g->hc_cap;
+    if (cap == 0) return EG_NONE;
+    uint8_t tag = eg_tag(hash);
+    uint32_t i = eg_home(hash, cap);
+    for (;;) {
+        uint8_t c = g->hc_ctrl[i];
+        if (c == EG_CTRL_EMPTY) return EG_NONE;
+        if (c == tag) {
+            uint32_t id = g->hc_slots[i];
+            if (eg_key_equal(g, id, op, payload, children, arity)) return id;
+        }
+        if (++i == cap) i = 0;
+    }
+}
+
+static uint32_t eg_hc_find_slot_of(const eg_egraph *g, uint32_t id) {
+    uint32_t cap = g->hc_cap;
+    if (cap == 0) return EG_NONE;
+    uint64_t hash = eg_hash_stored(g, id);
+    uint8_t tag = eg_tag(hash);
+    uint32_t i = eg_home(hash, cap);
+    for (;;) {
+        uint8_t c = g->hc_ctrl[i];
+        if (c == EG_CTRL_EMPTY) return EG_NONE;
+        if (c == tag && g->hc_slots[i] == id) return i;
+        if (++i == cap) i = 0;
+    }
+}
+
+bool eg_hc_contains(const eg_egraph *g, uint32_t id) {
+    return eg_hc_find_slot_of(g, id) != EG_NONE;
+}
+
+/* Rehashes every entry in place into a table of `new_cap` slots (>= the current one). */
+static bool eg_hc_rehash(eg_egraph *g, uint32_t new_cap) {
+    uint32_t old_cap = g->hc_cap;
+    if (new_cap != old_cap) {
+        uint8_t *ctrl = eg_mem_realloc(&g->mem, g->hc_ctrl, old_cap, new_cap);
+        if (!ctrl) return false;
+        g->hc_ctrl = ctrl;
+        uint32_t *slots = eg_mem_realloc(&g->mem, g->hc_slots, (size_t)old_cap * 4,
+                                         (size_t)new_cap * 4);
+        if (!slots) {
+            /* Keep the (larger) control array; only the slot count decides capacity. */
+            uint8_t *back = eg_mem_realloc(&g->mem, g->hc_ctrl, new_cap, old_cap);
+            if (back) g->hc_ctrl = back;
+            return false;
+        }
+        g->hc_slots = slots;
+        memset(g->hc_ctrl + old_cap, EG_CTRL_EMPTY, new_cap - old_cap);
+    }
+    uint8_t *ctrl = g->hc_ctrl;
+    uint32_t *slots = g->hc_slots;
+    for (uint32_t i = 0; i < old_cap; i++)
+        ctrl[i] = ctrl[i] >= 0x80 ? EG_CTRL_REHASH : EG_CTRL_EMPTY;
+    for (uint32_t i = 0; i < new_cap; i++) {
+        while (ctrl[i] == EG_CTRL_REHASH) {
+            uint32_t id = slots[i];
+            uint64_t hash = eg_hash_stored(g, id);
+            uint8_t tag = eg_tag(hash);
+            uint32_t j = eg_home(hash, new_cap);
+            while (ctrl[j] >= 0x80) {
+                if (++j == new_cap) j = 0;
+            }
+            if (j == i) {
+                ctrl[i] = tag;
+            } else if (ctrl[j] == EG_CTRL_EMPTY) {
+                slots[j] = id;
+                ctrl[j] = tag;
+                ctrl[i] = EG_CTRL_EMPTY;
+            } else { /* another entry waiting to be rehashed: swap and go on with it */
+                slots[i] = slots[j];
+                slots[j] = id;
+                ctrl[j] = tag;
+            }
+        }
+    }
+    g->hc_cap = new_cap;
+    g->hc_tombs = 0;
+    return true;
+}
+
+bool eg_hc_reserve_one(eg_egraph *g) {
+    uint64_t cap = g->hc_cap;
+    uint64_t used = (uint64_t)g->hc_full + g->hc_tombs + 1;
+    if (used * 5 <= cap * 4) return true; /* load stays at or below 0.8 */
+    uint64_t live = (uint64_t)g->hc_full + 1;
+    uint64_t new_cap = cap;
+    if (live * 10 > cap * 6) { /* grow when live entries would pass 0.6 */
+        new_cap = cap + cap / 2;
+        if (new_cap < live * 10 / 6 + 1) new_cap = live * 10 / 6 + 1;
+        if (new_cap < 64) new_cap = 64;
+        if (new_cap > UINT32_MAX) new_cap = UINT32_MAX;
+        if (live * 5 > new_cap * 4) return false;
+    }
+    return eg_hc_rehash(g, (uint32_t)new_cap);
+}
+
+void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash) {
+    uint32_t cap = g->hc_cap;
+    uint32_t i = eg_home(hash, cap);
+    while (g->hc_ctrl[i] >= 0x80) {
+        if (++i == cap) i = 0;
+    }
+    if (g->hc_ctrl[i] == EG_CTRL_TOMB) g->hc_tombs--;
+    g->hc_ctrl[i] = eg_tag(hash);
+    g->hc_slots[i] = id;
+    g->hc_full++;
+}
+
+void eg_hc_remove(eg_egraph *g, uint32_t id) {
+    uint32_t i = eg_hc_find_slot_of(g, id);
+    if (i == EG_NONE) return;
+    uint32_t next = i + 1 == g->hc_cap ? 0 : i + 1;
+    /* A slot followed by an empty one ends every probe that reaches it: it can be empty. */
+    if (g->hc_ctrl[next] == EG_CTRL_EMPTY) {
+        g->hc_ctrl[i] = EG_CTRL_EMPTY;
+    } else {
+        g->hc_ctrl[i] = EG_CTRL_TOMB;
+        g->hc_tombs++;
+    }
+    g->hc_full--;
+}

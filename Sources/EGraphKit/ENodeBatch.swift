@@ -1,0 +1,101 @@
+/// A list of e-nodes to add in one call (``EGraph/add(_:)-batch``), in flat arrays.
+///
+/// A child is either an existing class or an earlier entry of the same batch, so a whole
+/// term (children first) can be added in one crossing into the core:
+///
+/// ```swift
+/// var batch = ENodeBatch()
+/// let x = batch.append(op: 0, payload: 7)
+/// let fx = batch.append(op: 1, children: [.entry(x)])
+/// let ids = try graph.add(batch)   // ids[fx] is the class of f(x)
+/// ```
+public struct ENodeBatch: Sendable {
+    /// A child of a batch entry.
+    public struct Child: Hashable, Sendable {
+        @usableFromInline let raw: UInt32
+
+        /// An existing class of the graph.
+        ///
+        /// - Complexity: O(1).
+        @inlinable public static func existing(_ id: EClassID) -> Child {
+            // An id with the top bit set was never issued; keep it invalid, not a reference.
+            Child(raw: id.rawValue >= 0x8000_0000 ? 0x7FFF_FFFF : id.rawValue)
+        }
+
+        /// The class produced by entry `index` of the same batch (an earlier entry).
+        ///
+        /// - Complexity: O(1).
+        @inlinable public static func entry(_ index: Int) -> Child {
+            precondition(index >= 0 && index < 0x7FFF_FFFF, "batch entry index out of range")
+            return Child(raw: 0x8000_0000 | UInt32(index))
+        }
+
+        @usableFromInline init(raw: UInt32) { self.raw = raw }
+    }
+
+    @usableFromInline var ops: [UInt32] = []
+    @usableFromInline var payloads: [UInt64] = []
+    @usableFromInline var childOffsets: [UInt32] = [0]
+    @usableFromInline var children: [UInt32] = []
+
+    /// An empty batch.
+    ///
+    /// - Complexity: O(1).
+    public init() {}
+
+    /// Number of entries.
+    ///
+    /// - Complexity: O(1).
+    public var count: Int { ops.count }
+
+    /// Whether the batch has no entries.
+    ///
+    /// - Complexity: O(1).
+    public var isEmpty: Bool { ops.isEmpty }
+
+    /// Reserves room for `entries` more entries with `children` more children in total.
+    ///
+    /// - Complexity: O(current size) when it reallocates.
+    public mutating func reserveCapacity(entries: Int, children: Int) {
+        ops.reserveCapacity(ops.count + entries)
+        payloads.reserveCapacity(payloads.count + entries)
+        childOffsets.reserveCapacity(childOffsets.count + entries)
+        self.children.reserveCapacity(self.children.count + children)
+    }
+
+    /// Appends an entry and returns its index (use it with ``Child/entry(_:)``).
+    ///
+    /// - Complexity: Amortised O(children.count).
+    @discardableResult
+    public mutating func append(op: UInt32, payload: UInt64 = 0, children: [Child] = []) -> Int {
+        for c in children { self.children.append(c.raw) }
+        return finishEntry(op: op, payload: payload)
+    }
+
+    /// Appends an entry whose children are all existing classes and returns its index.
+    ///
+    /// - Complexity: Amortised O(children.count).
+    @discardableResult
+    public mutating func append(_ node: ENode) -> Int {
+        for c in node.children { self.children.append(Child.existing(c).raw) }
+        return finishEntry(op: node.op, payload: node.payload)
+    }
+
+    /// Removes every entry, keeping the capacity.
+    ///
+    /// - Complexity: O(1) (O(count) for trivial element teardown).
+    public mutating func removeAll() {
+        ops.removeAll(keepingCapacity: true)
+        payloads.removeAll(keepingCapacity: true)
+        childOffsets.removeAll(keepingCapacity: true)
+        childOffsets.append(0)
+        children.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func finishEntry(op: UInt32, payload: UInt64) -> Int {
+        ops.append(op)
+        payloads.append(payload)
+        childOffsets.append(UInt32(truncatingIfNeeded: children.count))
+        return ops.count - 1
+    }
+}
