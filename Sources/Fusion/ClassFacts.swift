@@ -21,7 +21,7 @@ struct ClassFactsAnalysis: EClassAnalysis {
 
     func make(operator: OperatorID, payload: UInt64, children: [ClassFacts]) -> ClassFacts {
         ClassFacts(typeID: language[payload].typeID,
-                   parameter: operator.rawValue == language.parameter ? payload : .max)
+                   parameter: `operator`.rawValue == language.parameter ? payload : .max)
     }
 
     func merge(_ a: ClassFacts, _ b: ClassFacts) -> ClassFacts {

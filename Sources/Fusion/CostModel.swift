@@ -135,7 +135,7 @@ public enum CostModel: Hashable, Sendable {
             // Writes one row in place: reads the new row and the position.
             bytes = Double(inputType(0).byteSize) * 2
             if inputCount > 2 { read(2) }
-        case .causalAttention(let h), .causalAttentionRoPE(let h):
+        case .causalAttention(let h), .causalAttentionRoPE(let h, _):
             for slot in 0..<inputCount { read(slot) }
             flops = 2 * rows * dim(1, 0) * Double(h.numHeads * h.headDim)
         case .fullAttention(let h), .crossAttention(let h), .multiHeadAttn(let h, _):

@@ -74,8 +74,10 @@ struct EGraphOptimizer {
                     language.types[Int(classType[Int(kids[$0])])]
                 }
             }
+            var absorbed: [UInt32: [UInt32]] = [:]
+            for (node, classes) in context.absorbed { absorbed[node] = classes.map(\.rawValue) }
             return FusionExtractor(storage: storage, originalCount: encoding.originalCount,
-                                   ownCost: ownCost, roots: encoding.roots(storage))
+                                   ownCost: ownCost, roots: encoding.roots(storage), absorbed: absorbed)
         }
         report.extractTime = Fusion.seconds(since: clock)
 

@@ -39,6 +39,10 @@ struct FusionExtractor {
     private let childStart: [UInt32]
     private let children: [UInt32]
     private let ownCost: [Double]
+    /// The producer classes each fused e-node absorbs (canonical).
+    private let absorbedClasses: [UInt32: [UInt32]]
+    /// How many selected fused e-nodes absorb each class.
+    private var absorbedCount: [UInt32]
     private var log: [(UInt32, Bool)] = []
     private var stack: [UInt32] = []
 
@@ -49,7 +53,7 @@ struct FusionExtractor {
     ///     topological order.
     ///   - ownCost: the own cost of each e-node (`.infinity`: never choose it).
     init(storage: ENodeStorage, originalCount: Int, ownCost: [Double], roots: [UInt32],
-         maxPasses: Int = 8)
+         absorbed: [UInt32: [UInt32]] = [:], maxPasses: Int = 8)
     {
         let count = storage.count
         var canonical = [UInt32](repeating: 0, count: count)
@@ -63,9 +67,12 @@ struct FusionExtractor {
         for i in 0..<children.count { children[i] = canonical[Int(storage.children[i])] }
         self.canonical = canonical
         self.children = children
-        self.childStart = Array(storage.childOffsets)
+        let offsets = Array(storage.childOffsets)
+        self.childStart = offsets
         self.ownCost = ownCost
         references = [UInt32](repeating: 0, count: count)
+        absorbedClasses = absorbed.mapValues { $0.map { canonical[Int($0)] } }
+        absorbedCount = [UInt32](repeating: 0, count: count)
 
         // Ranks: the first original e-node of a class, or just above a rule-built node's
         // highest child.
@@ -74,10 +81,11 @@ struct FusionExtractor {
             rank[Int(canonical[i])] = Double(i)
         }
         if originalCount < count {
-            for n in originalCount..<count where storage.isLive(n) {
+            let original = rank.map(\.isFinite)
+            for n in originalCount..<count where storage.isLive(n) && !original[Int(canonical[n])] {
                 let c = Int(canonical[n])
                 var highest = -1.0
-                for k in Int(childStart[n])..<Int(childStart[n + 1]) {
+                for k in Int(offsets[n])..<Int(offsets[n + 1]) {
                     highest = max(highest, rank[Int(children[k])])
                 }
                 rank[c] = min(rank[c], highest + 1.0 / 1024)
@@ -98,7 +106,7 @@ struct FusionExtractor {
         }
         func admissible(_ n: Int, _ c: Int) -> Bool {
             guard ownCost[n].isFinite else { return false }
-            for k in Int(childStart[n])..<Int(childStart[n + 1]) where rank[Int(children[k])] >= rank[c] {
+            for k in Int(offsets[n])..<Int(offsets[n + 1]) where rank[Int(children[k])] >= rank[c] {
                 return false
             }
             return true
@@ -175,6 +183,28 @@ struct FusionExtractor {
         return freed
     }
 
+    /// Whether, with `n` selected instead of `current` (references already updated), no
+    /// absorbed producer is needed: a fused node must not recompute a producer that
+    /// another consumer (or an output) still needs. Updates the absorbed counts when true.
+    private mutating func keepsAbsorbedUnneeded(replacing current: Int, with n: Int) -> Bool {
+        let gone = absorbedClasses[UInt32(current)] ?? []
+        let new = absorbedClasses[UInt32(n)] ?? []
+        for k in gone { absorbedCount[Int(k)] -= 1 }
+        for k in new { absorbedCount[Int(k)] += 1 }
+        var ok = new.allSatisfy { references[Int($0)] == 0 }
+        if ok {
+            for (k, wasAcquire) in log where wasAcquire && absorbedCount[Int(k)] > 0 && references[Int(k)] > 0 {
+                ok = false
+                break
+            }
+        }
+        if !ok {
+            for k in new { absorbedCount[Int(k)] -= 1 }
+            for k in gone { absorbedCount[Int(k)] += 1 }
+        }
+        return ok
+    }
+
     /// Switches class `c` to e-node `n` if that lowers the total strictly.
     private mutating func trySwitch(_ c: Int, to n: Int) -> Bool {
         let current = Int(choice[c])
@@ -185,7 +215,7 @@ struct FusionExtractor {
         for i in Int(childStart[current])..<Int(childStart[current + 1]) { freed += release(children[i]) }
         let delta = ownCost[n] - ownCost[current] + added - freed
         let scale = ownCost[n] + ownCost[current] + added + freed
-        if delta < 0, -delta > scale * 1e-9 {
+        if delta < 0, -delta > scale * 1e-9, keepsAbsorbedUnneeded(replacing: current, with: n) {
             choice[c] = UInt32(n)
             totalCost += delta
             return true

@@ -13,6 +13,10 @@ final class FusionRuleContext {
     let mayCreateParameters: Bool
     /// Derived-parameter records of the weights the rules created, by name.
     var derivedRecords: [String: DerivedParam] = [:]
+    /// For each fused e-node a rule created: the classes of the producers it absorbs
+    /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
+    /// node while one of these is still needed elsewhere.
+    var absorbed: [UInt32: [EClassID]] = [:]
     /// Fused payloads already computed, keyed by (target op payload, source payload).
     private var payloadCache: [PayloadPair: UInt64] = [:]
 
@@ -39,6 +43,32 @@ final class FusionRuleContext {
         let id = language.payload(op, language[source].type)
         payloadCache[key] = id
         return id
+    }
+
+    /// One inner node of a left-hand side: its operator, payload variable and children.
+    struct Inner {
+        var op: String
+        var payload: String
+        var children: [String]
+    }
+
+    /// Adds a fused e-node and, when it is new, records the classes of the inner nodes of
+    /// match `i` that it absorbs.
+    func addFused(op: UInt32, payload: UInt64, children: [EClassID], absorbing inner: [Inner],
+                  _ batch: MatchBatch, _ i: Int) throws -> EClassID
+    {
+        let before = graph.totalNodeCount
+        let node = try graph.add(op: op, payload: payload, children: children)
+        if Int(node.rawValue) >= before {
+            var classes: [EClassID] = []
+            for part in inner {
+                let probe = ENode(op: language.operatorID(part.op), payload: batch.payload(part.payload, i),
+                                  children: part.children.map { batch.eclass($0, i) })
+                if let c = try graph.lookup(probe) { classes.append(c) }
+            }
+            absorbed[node.rawValue] = classes
+        }
+        return node
     }
 
     /// The type of a class.
@@ -97,19 +127,28 @@ enum FusionRules {
             ("MatMulAT", .fusedMatMulATAdd, .matMulATAdd),
             ("MatMulBT", .fusedMatMulBTAdd, .matMulBTAdd),
         ]
-        for (name, fused, kind) in matMulKinds {
-            for (side, lhs) in [("", "(Add ?p (\(name) ?q ?a ?b) ?d)"), (" (addend first)", "(Add ?p ?d (\(name) ?q ?a ?b))")] {
-                rules.append(try replace(kind.label + side, lhs, context, op: fused, children: ["a", "b", "d"]))
+        // All left-operand rules first: on an `Add` of two matmuls of equal cost, the fused
+        // node for the left one is then created first and wins the tie, as in pass A.
+        for addendFirst in [false, true] {
+            for (name, fused, kind) in matMulKinds {
+                let lhs = addendFirst ? "(Add ?p ?d (\(name) ?q ?a ?b))" : "(Add ?p (\(name) ?q ?a ?b) ?d)"
+                rules.append(try replace(kind.label + (addendFirst ? " (addend first)" : ""), lhs, context,
+                                         op: fused, children: ["a", "b", "d"],
+                                         absorbing: [.init(op: name, payload: "q", children: ["a", "b"])]))
             }
         }
         // Pass B: Silu from x · sigmoid(x), both orders.
-        rules.append(try replace(FusionKind.silu.label, "(Mul ?p ?x (Sigmoid ?q ?x))", context, op: .silu, children: ["x"]))
+        let sigmoid = FusionRuleContext.Inner(op: "Sigmoid", payload: "q", children: ["x"])
+        rules.append(try replace(FusionKind.silu.label, "(Mul ?p ?x (Sigmoid ?q ?x))", context, op: .silu,
+                                 children: ["x"], absorbing: [sigmoid]))
         rules.append(try replace(FusionKind.silu.label + " (sigmoid first)", "(Mul ?p (Sigmoid ?q ?x) ?x)", context,
-                                 op: .silu, children: ["x"]))
+                                 op: .silu, children: ["x"], absorbing: [sigmoid]))
         // Pass C: SwiGLU from silu(g) · u, both orders.
-        rules.append(try replace(FusionKind.swiGLU.label, "(Mul ?p (Silu ?q ?g) ?u)", context, op: .swiGLU, children: ["g", "u"]))
+        let silu = FusionRuleContext.Inner(op: "Silu", payload: "q", children: ["g"])
+        rules.append(try replace(FusionKind.swiGLU.label, "(Mul ?p (Silu ?q ?g) ?u)", context, op: .swiGLU,
+                                 children: ["g", "u"], absorbing: [silu]))
         rules.append(try replace(FusionKind.swiGLU.label + " (up first)", "(Mul ?p ?u (Silu ?q ?g))", context,
-                                 op: .swiGLU, children: ["g", "u"]))
+                                 op: .swiGLU, children: ["g", "u"], absorbing: [silu]))
         // Pass D: two matmuls sharing their input → one wide matmul.
         rules.append(try swiGLUConcat(context))
         if optIns.contains(.rmsNormMatMul) { rules.append(try rmsNormMatMul(context)) }
@@ -141,7 +180,7 @@ enum FusionRules {
 
     /// A rule that adds `op(children…)` at the root's type and unions it with the root.
     static func replace(_ name: String, _ lhs: String, _ context: FusionRuleContext, op: Op,
-                        children: [String]) throws -> Rewrite
+                        children: [String], absorbing inner: [FusionRuleContext.Inner]) throws -> Rewrite
     {
         let language = context.language
         let target = language.operatorID(for: op, inputCount: children.count)
@@ -150,8 +189,9 @@ enum FusionRules {
             unions.reserveCapacity(batch.count)
             for i in 0..<batch.count {
                 let payload = context.payload(op, typeOf: batch.payload("p", i), tag: target)
-                let node = try context.graph.add(op: target, payload: payload,
-                                                 children: children.map { batch.eclass($0, i) })
+                let node = try context.addFused(op: target, payload: payload,
+                                                children: children.map { batch.eclass($0, i) },
+                                                absorbing: inner, batch, i)
                 unions.append((batch.root(i), node))
             }
             return unions
@@ -194,8 +234,10 @@ enum FusionRules {
                                let m = context.type(of: h).shape.first ?? 1
                                let product = try context.graph.add(
                                    op: matMul, payload: language.payload(.matMul, .f32([m, 2 * n])), children: [h, wide])
-                               let fused = try context.graph.add(
-                                   op: concat, payload: language.payload(.swiGLUConcat, .f32([m, n])), children: [product])
+                               let fused = try context.addFused(
+                                   op: concat, payload: language.payload(.swiGLUConcat, .f32([m, n])), children: [product],
+                                   absorbing: [.init(op: "MatMul", payload: "q", children: ["h", "wg"]),
+                                               .init(op: "MatMul", payload: "r", children: ["h", "wu"])], batch, i)
                                unions.append((batch.root(i), fused))
                            }
                            return unions
@@ -211,9 +253,11 @@ enum FusionRules {
             try (0..<batch.count).compactMap { i in
                 guard case .rmsNorm(let eps) = language[batch.payload("q", i)].op else { return nil }
                 let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language[batch.payload("p", i)].type)
-                let node = try context.graph.add(op: target, payload: payload,
-                                                 children: [batch.eclass("x", i), batch.eclass("w", i),
-                                                            batch.eclass("pw", i)])
+                let node = try context.addFused(op: target, payload: payload,
+                                                children: [batch.eclass("x", i), batch.eclass("w", i),
+                                                           batch.eclass("pw", i)],
+                                                absorbing: [.init(op: "RmsNorm", payload: "q", children: ["x", "w"])],
+                                                batch, i)
                 return (batch.root(i), node)
             }
         }
@@ -245,9 +289,11 @@ enum FusionRules {
                                guard let (heads, theta) = ropeAttentionParameters(batch, i, language) else { return nil }
                                let payload = language.payload(.causalAttentionRoPE(heads, ropeTheta: theta),
                                                               language[batch.payload("p", i)].type)
-                               let node = try context.graph.add(
+                               let node = try context.addFused(
                                    op: target, payload: payload,
-                                   children: [batch.eclass("x", i), batch.eclass("y", i), batch.eclass("v", i)])
+                                   children: [batch.eclass("x", i), batch.eclass("y", i), batch.eclass("v", i)],
+                                   absorbing: [.init(op: "RoPE", payload: "q", children: ["x"]),
+                                               .init(op: "RoPE", payload: "r", children: ["y"])], batch, i)
                                return (batch.root(i), node)
                            }
                        })
@@ -262,9 +308,11 @@ enum FusionRules {
             try (0..<batch.count).compactMap { i in
                 guard case .groupNorm(let parameters) = language[batch.payload("q", i)].op else { return nil }
                 let payload = language.payload(.groupNormSilu(parameters), language[batch.payload("p", i)].type)
-                let node = try context.graph.add(op: target, payload: payload,
-                                                 children: [batch.eclass("x", i), batch.eclass("w", i),
-                                                            batch.eclass("b", i)])
+                let node = try context.addFused(op: target, payload: payload,
+                                                children: [batch.eclass("x", i), batch.eclass("w", i),
+                                                           batch.eclass("b", i)],
+                                                absorbing: [.init(op: "GroupNorm", payload: "q", children: ["x", "w", "b"])],
+                                                batch, i)
                 return (batch.root(i), node)
             }
         }
