@@ -270,9 +270,23 @@ struct GraphReader {
 
     // MARK: Values
 
+    /// A mistyped-field error for the value at the scanner, or a malformed-JSON error
+    /// when no JSON value starts there at all.
+    private mutating func unexpected(at offset: Int, node: Int? = nil, field: String,
+                                     _ message: String) throws(GraphFormatError) -> GraphFormatError
+    {
+        switch scanner.peek() {
+        case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "-"),
+             UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"), .some(UInt8(ascii: "0")...UInt8(ascii: "9")):
+            return scanner.error(.mistypedField, at: offset, node: node, field: field, message)
+        default:
+            throw scanner.malformed("expected a value")
+        }
+    }
+
     private mutating func readString(field: String, node: Int? = nil) throws(GraphFormatError) -> String {
         guard scanner.peek() == UInt8(ascii: "\"") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, node: node, field: field,
+            throw try unexpected(at: scanner.offset, node: node, field: field,
                                 "expected a string, got \(scanner.kindOfNext())")
         }
         return try scanner.readString()
@@ -289,14 +303,14 @@ struct GraphReader {
             }
             return value
         default:
-            throw scanner.error(.mistypedField, at: max(start, scanner.offset), node: node, field: field,
+            throw try unexpected(at: max(start, scanner.offset), node: node, field: field,
                                 "expected a non-negative integer, got \(scanner.kindOfNext())")
         }
     }
 
     private mutating func readIntegers(field: String, node: Int?) throws(GraphFormatError) -> [Int] {
         guard scanner.peek() == UInt8(ascii: "[") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, node: node, field: field,
+            throw try unexpected(at: scanner.offset, node: node, field: field,
                                 "expected an array of integers, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
@@ -316,7 +330,7 @@ struct GraphReader {
         repeat {
             let start = scanner.offset
             guard let next = scanner.peek(), next == UInt8(ascii: "-") || (0x30...0x39).contains(next) else {
-                throw scanner.error(.mistypedField, at: max(start, scanner.offset), node: node, field: field,
+                throw try unexpected(at: max(start, scanner.offset), node: node, field: field,
                                     "expected a number, got \(scanner.kindOfNext())")
             }
             let range = try scanner.readNumber()
@@ -333,7 +347,7 @@ struct GraphReader {
 
     private mutating func readNodes() throws(GraphFormatError) {
         guard scanner.peek() == UInt8(ascii: "[") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, field: "nodes",
+            throw try unexpected(at: scanner.offset, field: "nodes",
                                 "expected an array of nodes, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
@@ -345,7 +359,7 @@ struct GraphReader {
 
     private mutating func readNode(index: Int) throws(GraphFormatError) {
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, node: index, field: "nodes",
+            throw try unexpected(at: scanner.offset, node: index, field: "nodes",
                                 "expected a node object, got \(scanner.kindOfNext())")
         }
         let start = scanner.offset
@@ -466,7 +480,7 @@ struct GraphReader {
 
     private mutating func readDerivedParams() throws(GraphFormatError) {
         guard scanner.peek() == UInt8(ascii: "[") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, field: "derived_params",
+            throw try unexpected(at: scanner.offset, field: "derived_params",
                                 "expected an array, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
@@ -480,7 +494,7 @@ struct GraphReader {
         let prefix = "derived_params[\(index)]"
         let start = scanner.offset
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw scanner.error(.mistypedField, at: start, field: prefix, "expected an object, got \(scanner.kindOfNext())")
+            throw try unexpected(at: start, field: prefix, "expected an object, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
         var name: String?, rows: Int?, sources: [DerivedParam.Source]?, transform: DerivedParam.Transform?
@@ -508,7 +522,7 @@ struct GraphReader {
 
     private mutating func readSources(prefix: String) throws(GraphFormatError) -> [DerivedParam.Source] {
         guard scanner.peek() == UInt8(ascii: "[") else {
-            throw scanner.error(.mistypedField, at: scanner.offset, field: prefix,
+            throw try unexpected(at: scanner.offset, field: prefix,
                                 "expected an array, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
@@ -518,7 +532,7 @@ struct GraphReader {
             let field = "\(prefix)[\(sources.count)]"
             let start = scanner.offset
             guard scanner.peek() == UInt8(ascii: "{") else {
-                throw scanner.error(.mistypedField, at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
+                throw try unexpected(at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
             }
             scanner.offset += 1
             var name: String?, cols: Int?
@@ -543,7 +557,7 @@ struct GraphReader {
     private mutating func readTransform(field: String) throws(GraphFormatError) -> DerivedParam.Transform {
         let start = scanner.offset
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw scanner.error(.mistypedField, at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
+            throw try unexpected(at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
         var kind: String?, kindOffset = start, outChannels: Int?, inChannels: Int?

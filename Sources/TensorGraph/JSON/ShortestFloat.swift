@@ -3,7 +3,9 @@
 /// 1e-4 ≤ |v| < 1e16 or v is zero, else in exponent notation without `+` or leading
 /// zeros (`1e-5`, `6.1035156e-5`, `1e16`). This matches Rust's `{:?}` for `f32`, in
 /// which the fixtures were written; Swift's `description` picks the same digits but
-/// lays them out differently (`1e-05`).
+/// lays them out differently (`1e-05`), and when the value lies exactly halfway
+/// between two shortest candidates Swift takes the even one (`203985.62`) where Rust
+/// takes the one away from zero (`203985.63`), so ties are settled here.
 enum ShortestFloat {
     /// The text of a finite `value`.
     ///
@@ -71,6 +73,48 @@ enum ShortestFloat {
             pointPosition -= 1
         }
         while all.last == "0" { all.removeLast() }
-        return (negative, all, pointPosition - 1)
+        var exponent10 = pointPosition - 1
+        // An exact tie that Swift settled downwards: take the upper candidate.
+        if let (exact, exactExponent) = exactDecimal(value), let shortest = UInt64(all) {
+            let exactDigits = String(exact).count
+            if exactDigits == all.count + 1, exact % 10 == 5, exact / 10 == shortest,
+               exactExponent + exactDigits - 1 == exponent10
+            {
+                let up = String(shortest + 1)
+                if up.count > all.count { exponent10 += 1 }
+                all = up
+                while all.last == "0" { all.removeLast() }
+            }
+        }
+        return (negative, all, exponent10)
+    }
+
+    /// |value| exactly as `significand × 10^exponent` with no trailing zeros in the
+    /// significand, when that significand fits in 64 bits (every tie between two
+    /// shortest candidates has at most 10 significant digits, so it fits); else `nil`.
+    static func exactDecimal(_ value: Float) -> (significand: UInt64, exponent: Int)? {
+        let bits = value.bitPattern & 0x7FFF_FFFF
+        let biased = Int(bits >> 23)
+        var m = UInt64(bits & 0x7F_FFFF)
+        var e: Int
+        if biased == 0 { e = -149 } else { m |= 0x80_0000; e = biased - 150 }
+        guard m != 0 else { return nil }
+        while m & 1 == 0 { m >>= 1; e += 1 }
+        var significand: UInt64
+        var exponent = 0
+        if e >= 0 {
+            guard e <= 39 else { return nil }
+            significand = m << UInt64(e)
+        } else {
+            // m·2^e = m·5^k / 10^k with k = -e; m is odd, so m·5^k has no factor 10.
+            let k = -e
+            guard k <= 17 else { return nil }
+            var power: UInt64 = 1
+            for _ in 0..<k { power *= 5 }
+            significand = m * power
+            exponent = e
+        }
+        while significand % 10 == 0 { significand /= 10; exponent += 1 }
+        return (significand, exponent)
     }
 }

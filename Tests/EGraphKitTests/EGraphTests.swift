@@ -1,0 +1,182 @@
+import Testing
+@testable import EGraphKit
+
+@Suite("EGraph basics")
+struct EGraphTests {
+    @Test func emptyGraph() throws {
+        let g = EGraph()
+        #expect(g.nodeCount == 0)
+        #expect(g.totalNodeCount == 0)
+        #expect(g.classCount == 0)
+        #expect(g.classIDs.isEmpty)
+        #expect(try g.classIndex().classIDs.isEmpty)
+        #expect(try g.rebuild() == RebuildSummary(congruentMerges: 0, merges: []))
+        try g.checkInvariants()
+        var visited = 0
+        g.forEachClass { _ in visited += 1 }
+        #expect(visited == 0)
+        #expect(g.nodes(ofOperator: 0).isEmpty)
+        #expect(g.memoryStats.currentBytes > 0)
+    }
+
+    @Test func addIsHashConsed() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0, payload: 1)
+        let b = try g.add(op: 0, payload: 2)
+        #expect(a != b)
+        #expect(try g.add(op: 0, payload: 1) == a)
+        let f = try g.add(op: 1, children: [a, b])
+        #expect(try g.add(ENode(op: 1, children: [a, b])) == f)
+        #expect(try g.add(op: 1, children: [b, a]) != f)
+        #expect(g.nodeCount == 4)
+        #expect(try g.lookup(ENode(op: 1, children: [a, b])) == f)
+        #expect(try g.lookup(ENode(op: 1, payload: 9, children: [a, b])) == nil)
+        #expect(try g.node(f) == ENode(op: 1, children: [a, b]))
+        try g.checkInvariants()
+    }
+
+    @Test func congruenceAfterRebuild() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0, payload: 1)
+        let b = try g.add(op: 0, payload: 2)
+        let fa = try g.add(op: 1, children: [a])
+        let fb = try g.add(op: 1, children: [b])
+        let gfa = try g.add(op: 2, children: [fa])
+        let gfb = try g.add(op: 2, children: [fb])
+        #expect(try g.union(a, b))
+        #expect(try !g.union(b, a))
+        #expect(g.pendingUnionCount == 1)
+        try g.checkInvariants()
+        #expect(try g.find(fa) != g.find(fb))
+        let summary = try g.rebuild()
+        try g.checkInvariants()
+        #expect(summary.congruentMerges == 2)
+        #expect(summary.merges.count == 3)
+        #expect(summary.merges[0] == EClassMerge(absorbed: b, survivor: a))
+        #expect(try g.find(fa) == g.find(fb))
+        #expect(try g.find(gfa) == g.find(gfb))
+        #expect(g.classCount == 3)
+        #expect(g.nodeCount == 4)
+        #expect(g.totalNodeCount == 6)
+        #expect(try g.members(of: b) == [a, b])
+        #expect(try g.members(of: fb) == [fa])
+        #expect(try g.isLive(fa) && !g.isLive(fb))
+        #expect(try g.parents(of: a) == [fa])
+        #expect(g.nodes(ofOperator: 1) == [fa])
+        #expect(g.pendingMerges.isEmpty)
+    }
+
+    @Test func unionPolicyKeepsTheClassWithMoreParents() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0, payload: 1)
+        let b = try g.add(op: 0, payload: 2)
+        _ = try g.add(op: 1, children: [b])
+        _ = try g.add(op: 2, children: [b])
+        try g.union(a, b)
+        #expect(try g.find(a) == b)
+        let c = try g.add(op: 0, payload: 3)
+        let d = try g.add(op: 0, payload: 4)
+        try g.union(d, c)
+        #expect(try g.find(d) == c)   // tie: smaller id survives
+    }
+
+    @Test func badIdsAreErrors() throws {
+        let g = EGraph()
+        #expect(throws: EGraphError.unknownID(0)) { try g.find(EClassID(0)) }
+        let a = try g.add(op: 0)
+        #expect(throws: EGraphError.unknownID(7)) { try g.add(op: 1, children: [a, EClassID(7)]) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.union(a, EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.members(of: EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.parents(of: EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.node(EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.isLive(EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(5)) { try g.iteration(of: EClassID(5)) }
+        #expect(throws: EGraphError.unknownID(UInt32.max)) { try g.find([a, EClassID(UInt32.max)]) }
+        #expect(throws: EGraphError.unknownID(9)) { try g.lookup(ENode(op: 1, children: [EClassID(9)])) }
+        #expect(throws: EGraphError.invalidBatchEntry(index: 1, reason: "unknown id in pair")) {
+            try g.union(pairs: [(a, a), (a, EClassID(3))])
+        }
+        #expect(throws: EGraphError.self) { try g.add(op: 1 << 24) }
+        #expect(throws: EGraphError.self) { try g.rollback() }
+        try g.setIteration(3)
+        #expect(throws: EGraphError.self) { try g.setIteration(2) }
+        // Nothing above changed the graph.
+        #expect(g.nodeCount == 1)
+        #expect(g.classCount == 1)
+        try g.checkInvariants()
+    }
+
+    @Test func batchAddMatchesSingleAdds() throws {
+        let single = EGraph(), batched = EGraph()
+        var rng = SeededGenerator(seed: 11)
+        var batch = ENodeBatch()
+        var expected: [EClassID] = []
+        for i in 0..<500 {
+            let arity = i < 5 ? 0 : Int.random(in: 0...3, using: &rng)
+            let op = UInt32(arity * 2 + Int.random(in: 0...1, using: &rng))
+            let payload = UInt64.random(in: 0..<4, using: &rng)
+            var kids: [Int] = []
+            for _ in 0..<arity { kids.append(Int.random(in: 0..<i, using: &rng)) }
+            expected.append(try single.add(op: op, payload: payload, children: kids.map { expected[$0] }))
+            batch.append(op: op, payload: payload, children: kids.map { .entry($0) })
+        }
+        let ids = try batched.add(batch)
+        #expect(ids == expected)
+        #expect(batched.nodeCount == single.nodeCount)
+        try batched.checkInvariants()
+
+        var bad = ENodeBatch()
+        bad.append(op: 0)
+        bad.append(op: 1, children: [.entry(2)])
+        bad.append(op: 2)
+        #expect(throws: EGraphError.invalidBatchEntry(index: 1, reason: "a child is an unknown id or a later entry")) {
+            try batched.add(bad)
+        }
+        var unknown = ENodeBatch()
+        unknown.append(op: 1, children: [.existing(EClassID(1 << 31))])
+        #expect(throws: EGraphError.self) { try batched.add(unknown) }
+        #expect(batched.totalNodeCount == single.totalNodeCount)
+    }
+
+    @Test func iterationStamps() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0)
+        try g.setIteration(2)
+        let b = try g.add(op: 0, payload: 1)
+        let c = try g.add(op: 1, children: [a, b])
+        try g.setIteration(5)
+        #expect(try g.iteration(of: a) == 0)
+        #expect(try g.iteration(of: c) == 2)
+        #expect(g.firstNode(ofIteration: 0) == a)
+        #expect(g.firstNode(ofIteration: 1) == b)
+        #expect(g.firstNode(ofIteration: 3) == EClassID(3))
+        let d = try g.add(op: 2)
+        #expect(g.firstNode(ofIteration: 3) == d)
+        #expect(try g.iteration(of: d) == 5)
+    }
+
+    @Test func storageViewMatchesNodes() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0, payload: 42)
+        let b = try g.add(op: 0, payload: 43)
+        let f = try g.add(op: 3, children: [a, b])
+        try g.union(a, b)
+        try g.rebuild()
+        g.withNodeStorage { s in
+            #expect(s.count == 3)
+            #expect(Array(s.ops) == [0, 0, 3])
+            #expect(Array(s.payloads) == [42, 43, 0])
+            #expect(Array(s.children(of: Int(f.rawValue))) == [0, 0])
+            #expect(s.isLive(0) && s.isLive(1) && s.isLive(2))
+            #expect(s.unionFindLinks[1] == 0)
+        }
+    }
+
+    @Test func allocatorMatchesTheTrait() {
+        #if Jemalloc
+        #expect(EGraph.allocatorName == "jemalloc")
+        #else
+        #expect(EGraph.allocatorName == "system")
+        #endif
+    }
+}
