@@ -1,1 +1,11 @@
-print("fusion-bench: not implemented yet")
+import ArgumentParser
+
+/// `fusion-bench`: benchmarks of the engine and the optimizer, driven by `scripts/`.
+struct FusionBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fusion-bench",
+        abstract: "Benchmarks of swift-egraph-fusion.",
+        subcommands: [MathCommand.self])
+}
+
+FusionBench.main()

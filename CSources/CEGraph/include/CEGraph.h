@@ -335,4 +335,7 @@ void eg_reset_peak_memory(eg_egraph *g);
 #ifdef __cplusplus
 }
 #endif
+/* E-matching: the pattern VM over snapshots and batch right-hand-side application. */
+#include "CEGraphMatch.h"
+
 #endif /* CEGRAPH_H */
