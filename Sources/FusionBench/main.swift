@@ -5,7 +5,7 @@ struct FusionBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusion-bench",
         abstract: "Benchmarks of swift-egraph-fusion.",
-        subcommands: [MathCommand.self, EgglogRunCommand.self, ExtractCommand.self])
+        subcommands: [MathCommand.self, EgglogRunCommand.self, ExtractCommand.self, OptimizeBenchCommand.self])
 }
 
 FusionBench.main()
