@@ -35,19 +35,13 @@ eg_status eg_find_batch(eg_egraph *g, const uint32_t *ids, uint32_t count, uint3
             if (failed_index) *failed_index = i;
             return EG_ERR_BAD_ID;
         }
-    if (g->cp_active) {
-        for (uint32_t i = 0; i < count; i++) out[i] = eg_find_nocompress(g, ids[i]);
-    } else {
-        uint32_t *uf = g->uf;
-        for (uint32_t i = 0; i < count; i++) {
-            uint32_t x = ids[i];
-            while (uf[x] != x) {
-                uint32_t gp = uf[uf[x]];
-                uf[x] = gp;
-                x = gp;
-            }
-            out[i] = x;
-        }
+    /* Independent finds overlap their cache misses; prefetching the links a few queries
+     * ahead lets them. */
+    enum { AHEAD = 16 };
+    const uint32_t *uf = g->uf;
+    for (uint32_t i = 0; i < count; i++) {
+        if (i + AHEAD < count) __builtin_prefetch(&uf[ids[i + AHEAD]], 1, 1);
+        out[i] = eg_find_root(g, ids[i]);
     }
     return EG_OK;
 }
@@ -69,7 +63,7 @@ static bool eg_undo_reserve(eg_egraph *g) {
 /* Merges two distinct roots. Room in pending, merges (and undo) must be reserved. */
 static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
     uint32_t s, x; /* survivor, absorbed */
-    uint32_t pa = g->parent_count[ra], pb = g->parent_count[rb];
+    uint32_t pa = eg_parent_count(g, ra), pb = eg_parent_count(g, rb);
     if (pa > pb || (pa == pb && ra < rb)) {
         s = ra;
         x = rb;
@@ -77,6 +71,8 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
         s = rb;
         x = ra;
     }
+    uint32_t absorbed_parents = eg_parent_count(g, x);
+    g->uf[s] += absorbed_parents; /* counts stay below 2^31: edges are limited */
     g->uf[x] = s;
     g->classes--;
     uint32_t t = g->member_next[x];
@@ -95,8 +91,12 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
             ring_case = EG_RING_SWAPPED;
         }
     }
-    g->parent_count[s] += g->parent_count[x];
-    g->pending.data[g->pending.len++] = s;
+    /* Queue the survivor once; an absorbed class's queue entry resolves to its root. */
+    bool queue = !eg_bit(g->queued_bits, s);
+    if (queue) {
+        g->queued_bits[s >> 6] |= UINT64_C(1) << (s & 63);
+        g->pending.data[g->pending.len++] = s;
+    }
     g->merges.data[g->merges.len++] = x;
     g->merges.data[g->merges.len++] = s;
     if (g->cp_active) {
@@ -104,7 +104,9 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
         u->absorbed = x;
         u->survivor = s;
         u->nodes_before = g->n;
+        u->absorbed_parents = absorbed_parents;
         u->ring_case = ring_case;
+        u->queued_survivor = queue;
     }
     return s;
 }
@@ -192,17 +194,23 @@ static bool eg_gather_parents(eg_egraph *g, uint32_t r) {
         g->edge_next[edges->data[k - 1]] = edges->data[0];
         g->parent_tail[r] = edges->data[k - 1];
     }
-    g->parent_count[r] = k;
+    g->uf[r] = EG_ROOT_BIT | k;
     owners->len = eg_sort_unique(owners->data, owners->len);
     return true;
 }
 
-/* Re-canonicalises node p; returns false on OOM (p is back in the hashcons then). */
+/* Re-canonicalises node p; returns false on OOM (p is back in the hashcons then).
+ * A node whose stored children are all still canonical keeps its key: it is left alone
+ * (a node whose key changes will find it). With the union policy, that is most parents
+ * of a survivor. */
 static bool eg_repair_parent(eg_egraph *g, uint32_t p, uint32_t *congruent) {
-    eg_hc_remove(g, p);
     uint32_t b = g->child_offsets[p], e = g->child_offsets[p + 1];
     uint32_t *ch = g->children + b;
-    for (uint32_t k = 0; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
+    uint32_t k = 0;
+    while (k < e - b && eg_is_root(g, ch[k])) k++;
+    if (k == e - b) return true;
+    eg_hc_remove(g, p);
+    for (; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
     uint64_t hash = eg_hash_node(g->ops[p], g->payloads[p], ch, e - b);
     uint32_t q = eg_hc_lookup(g, hash, g->ops[p], g->payloads[p], ch, e - b);
     if (q == EG_NONE) {
@@ -247,12 +255,16 @@ eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges) {
         eg_vec_free(&g->mem, &todo);
         todo = g->pending;
         memset(&g->pending, 0, sizeof(g->pending));
-        for (uint32_t i = 0; i < todo.len; i++) todo.data[i] = eg_find_root(g, todo.data[i]);
+        for (uint32_t i = 0; i < todo.len; i++) {
+            uint32_t c = todo.data[i];
+            g->queued_bits[c >> 6] &= ~(UINT64_C(1) << (c & 63));
+            todo.data[i] = eg_find_root(g, c);
+        }
         todo.len = eg_sort_unique(todo.data, todo.len);
         for (uint32_t i = 0; i < todo.len && s == EG_OK; i++) {
             uint32_t r = todo.data[i];
             /* Absorbed since it was queued: its survivor is pending with its parents. */
-            if (g->uf[r] != r) continue;
+            if (!eg_is_root(g, r)) continue;
             if (!eg_gather_parents(g, r)) {
                 s = EG_ERR_OUT_OF_MEMORY;
                 break;
@@ -270,8 +282,12 @@ eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges) {
         }
         if (s != EG_OK) {
             /* Put the unfinished classes back so a later rebuild completes the work. */
-            for (uint32_t i = 0; i < todo.len; i++)
-                if (!eg_vec_push(&g->mem, &g->pending, todo.data[i])) break;
+            for (uint32_t i = 0; i < todo.len; i++) {
+                uint32_t c = todo.data[i];
+                if (eg_bit(g->queued_bits, c)) continue;
+                if (!eg_vec_push(&g->mem, &g->pending, c)) break;
+                g->queued_bits[c >> 6] |= UINT64_C(1) << (c & 63);
+            }
         }
     }
     eg_vec_free(&g->mem, &todo);
@@ -314,7 +330,8 @@ eg_status eg_checkpoint(eg_egraph *g) {
 
 static void eg_undo_one_union(eg_egraph *g, const eg_undo_union *u) {
     uint32_t x = u->absorbed, s = u->survivor;
-    g->parent_count[s] -= g->parent_count[x];
+    g->uf[s] -= u->absorbed_parents;
+    if (u->queued_survivor) g->queued_bits[s >> 6] &= ~(UINT64_C(1) << (s & 63));
     if (u->ring_case == EG_RING_MOVED) {
         g->parent_tail[s] = EG_NONE;
     } else if (u->ring_case == EG_RING_SWAPPED) {
@@ -326,7 +343,7 @@ static void eg_undo_one_union(eg_egraph *g, const eg_undo_union *u) {
     uint32_t t = g->member_next[x];
     g->member_next[x] = g->member_next[s];
     g->member_next[s] = t;
-    g->uf[x] = x;
+    g->uf[x] = EG_ROOT_BIT | u->absorbed_parents;
     g->classes++;
 }
 

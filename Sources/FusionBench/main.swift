@@ -1,1 +1,0 @@
-print("fusion-bench: not implemented yet")
