@@ -2,7 +2,7 @@
  * iteration stamps and the operator index.
  *
  * Per node the core keeps: op (4 bytes), payload (8), child offset (4), union-find link (4),
- * member-ring link (4), parent-ring tail (4) and parent count (4), a dead bit; per child
+ * member-ring link (4), parent-ring tail (4), a dead bit and a queued bit; per child
  * slot: the child (4) and a parent-ring link (4); plus one hashcons slot (5 bytes, load
  * 0.6-0.8) and one operator-index entry (4) per live node. */
 #include "egraph_internal.h"
@@ -183,7 +183,7 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     uint32_t b = g->edges;
     g->ops[id] = op;
     g->payloads[id] = payload;
-    g->uf[id] = EG_ROOT_BIT;
+    g->uf[id] = id;
     g->member_next[id] = id;
     g->parent_tail[id] = EG_NONE;
     if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
@@ -197,7 +197,6 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
             g->edge_next[e] = g->edge_next[t];
             g->edge_next[t] = e;
         }
-        g->uf[c]++; /* one more parent entry (c is a root) */
     }
     g->edges = b + arity;
     g->child_offsets[id + 1] = g->edges;
@@ -351,7 +350,6 @@ void eg_pop_node(eg_egraph *g) {
         } else {
             g->edge_next[t] = g->edge_next[k];
         }
-        g->uf[c]--;
     }
     g->edges = b;
     g->n = id;

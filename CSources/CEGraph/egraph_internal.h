@@ -50,7 +50,6 @@ typedef struct eg_undo_union {
     uint32_t absorbed;
     uint32_t survivor;
     uint32_t nodes_before;     /* total node count when the union was made */
-    uint32_t absorbed_parents; /* the absorbed root's parent count */
     uint32_t ring_case;        /* how the parent rings were joined */
     uint32_t queued_survivor;  /* whether the union queued the survivor */
 } eg_undo_union;
@@ -65,10 +64,7 @@ struct eg_egraph {
     uint64_t *payloads;
     uint32_t *child_offsets;
     uint64_t *dead_bits;     /* (node_cap + 63) / 64 words */
-    /* Union-find: a non-root holds its link; a root holds EG_ROOT_BIT | the number of
-     * entries in its parent ring (the union policy's measure), so no separate per-class
-     * count array is needed. */
-    uint32_t *uf;
+    uint32_t *uf;            /* union-find links; a root links to itself */
     uint32_t *member_next;   /* member ring: next node of the same class */
     uint32_t *parent_tail;   /* per root: an edge of its parent ring, or EG_NONE */
     uint64_t *queued_bits;   /* per root: already in the pending list */
@@ -120,17 +116,9 @@ static inline bool eg_is_dead(const eg_egraph *g, uint32_t id) {
     return (g->dead_bits[id >> 6] >> (id & 63)) & 1u;
 }
 
-#define EG_ROOT_BIT UINT32_C(0x80000000)
-/* Child slots are limited so that a parent count always fits beside EG_ROOT_BIT. */
-#define EG_MAX_EDGES UINT32_C(0x7FFFFFFF)
+#define EG_MAX_EDGES UINT32_C(0xFFFFFFFE)
 
-static inline bool eg_is_root(const eg_egraph *g, uint32_t x) {
-    return (g->uf[x] & EG_ROOT_BIT) != 0;
-}
-
-static inline uint32_t eg_parent_count(const eg_egraph *g, uint32_t root) {
-    return g->uf[root] & ~EG_ROOT_BIT;
-}
+static inline bool eg_is_root(const eg_egraph *g, uint32_t x) { return g->uf[x] == x; }
 
 static inline bool eg_bit(const uint64_t *bits, uint32_t i) {
     return (bits[i >> 6] >> (i & 63)) & 1u;
@@ -138,7 +126,7 @@ static inline bool eg_bit(const uint64_t *bits, uint32_t i) {
 
 static inline uint32_t eg_find_nocompress(const eg_egraph *g, uint32_t x) {
     const uint32_t *uf = g->uf;
-    while (!(uf[x] & EG_ROOT_BIT)) x = uf[x];
+    while (uf[x] != x) x = uf[x];
     return x;
 }
 
@@ -146,14 +134,12 @@ static inline uint32_t eg_find_nocompress(const eg_egraph *g, uint32_t x) {
 static inline uint32_t eg_find_root(eg_egraph *g, uint32_t x) {
     uint32_t *uf = g->uf;
     if (g->cp_active) return eg_find_nocompress(g, x);
-    for (;;) {
-        uint32_t p = uf[x];
-        if (p & EG_ROOT_BIT) return x;
-        uint32_t gp = uf[p];
-        if (gp & EG_ROOT_BIT) return p;
+    while (uf[x] != x) {
+        uint32_t gp = uf[uf[x]];
         uf[x] = gp;
         x = gp;
     }
+    return x;
 }
 
 /* ---- hashcons (hashcons.c) ---- */

@@ -1,8 +1,10 @@
 /* Union-find, unions, the deferred rebuild and the merge log.
  *
  * Union policy: the class with more parent-ring entries survives (ties: the smaller id),
- * because a rebuild re-canonicalises the parents of the *absorbed* class, and parent lists
- * are joined in O(1) whatever their sizes. Rings make the joins O(1): each root keeps one
+ * because a rebuild re-canonicalises only the parents of the *absorbed* class (the
+ * survivor's parents keep canonical children). The sizes are compared by walking both
+ * rings in step until the shorter ends, so no per-class count is stored: the walk costs
+ * no more than the rebuild will spend on the absorbed class anyway. Rings make joins O(1): each root keeps one
  * "tail" entry of a circular list, and two circular lists become one by swapping the
  * successors of one entry of each.
  *
@@ -60,19 +62,30 @@ static bool eg_undo_reserve(eg_egraph *g) {
     return true;
 }
 
+/* Compares the parent-ring sizes of roots a and b: >0 if a's is longer, <0 if b's. */
+static int eg_compare_rings(const eg_egraph *g, uint32_t a, uint32_t b) {
+    uint32_t ta = g->parent_tail[a], tb = g->parent_tail[b];
+    if (ta == EG_NONE || tb == EG_NONE) return (ta != EG_NONE) - (tb != EG_NONE);
+    uint32_t ea = g->edge_next[ta], eb = g->edge_next[tb];
+    for (;;) {
+        bool enda = ea == ta, endb = eb == tb;
+        if (enda || endb) return (int)endb - (int)enda;
+        ea = g->edge_next[ea];
+        eb = g->edge_next[eb];
+    }
+}
+
 /* Merges two distinct roots. Room in pending, merges (and undo) must be reserved. */
 static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
     uint32_t s, x; /* survivor, absorbed */
-    uint32_t pa = eg_parent_count(g, ra), pb = eg_parent_count(g, rb);
-    if (pa > pb || (pa == pb && ra < rb)) {
+    int cmp = eg_compare_rings(g, ra, rb);
+    if (cmp > 0 || (cmp == 0 && ra < rb)) {
         s = ra;
         x = rb;
     } else {
         s = rb;
         x = ra;
     }
-    uint32_t absorbed_parents = eg_parent_count(g, x);
-    g->uf[s] += absorbed_parents; /* counts stay below 2^31: edges are limited */
     g->uf[x] = s;
     g->classes--;
     uint32_t t = g->member_next[x];
@@ -104,7 +117,6 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
         u->absorbed = x;
         u->survivor = s;
         u->nodes_before = g->n;
-        u->absorbed_parents = absorbed_parents;
         u->ring_case = ring_case;
         u->queued_survivor = queue;
     }
@@ -194,7 +206,7 @@ static bool eg_gather_parents(eg_egraph *g, uint32_t r) {
         g->edge_next[edges->data[k - 1]] = edges->data[0];
         g->parent_tail[r] = edges->data[k - 1];
     }
-    g->uf[r] = EG_ROOT_BIT | k;
+
     owners->len = eg_sort_unique(owners->data, owners->len);
     return true;
 }
@@ -330,7 +342,6 @@ eg_status eg_checkpoint(eg_egraph *g) {
 
 static void eg_undo_one_union(eg_egraph *g, const eg_undo_union *u) {
     uint32_t x = u->absorbed, s = u->survivor;
-    g->uf[s] -= u->absorbed_parents;
     if (u->queued_survivor) g->queued_bits[s >> 6] &= ~(UINT64_C(1) << (s & 63));
     if (u->ring_case == EG_RING_MOVED) {
         g->parent_tail[s] = EG_NONE;
@@ -343,7 +354,7 @@ static void eg_undo_one_union(eg_egraph *g, const eg_undo_union *u) {
     uint32_t t = g->member_next[x];
     g->member_next[x] = g->member_next[s];
     g->member_next[s] = t;
-    g->uf[x] = EG_ROOT_BIT | u->absorbed_parents;
+    g->uf[x] = x;
     g->classes++;
 }
 

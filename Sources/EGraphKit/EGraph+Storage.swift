@@ -17,8 +17,7 @@ public struct ENodeStorage {
     public let children: UnsafeBufferPointer<UInt32>
     /// Dead-node bits, 64 nodes a word.
     public let deadBits: UnsafeBufferPointer<UInt64>
-    /// Union-find links: a value with the top bit set marks a canonical class (its other
-    /// bits are internal); any other value is the next link toward the root.
+    /// Union-find links (a root links to itself).
     public let unionFindLinks: UnsafeBufferPointer<UInt32>
 
     /// Number of nodes (live and dead).

@@ -58,3 +58,37 @@ enum EgglogFormat {
     /// A string literal as egglog prints it: between double quotes, not escaped.
     static func string(_ value: String) -> String { "\"" + value + "\"" }
 }
+
+extension EgglogFormat {
+    /// A literal as egglog prints it.
+    static func literal(_ literal: Literal) -> String {
+        switch literal {
+        case .int(let v): return String(v)
+        case .float(let v): return float(v)
+        case .string(let v): return string(v)
+        }
+    }
+
+    /// The label of one e-node as egglog prints an application: `(Name args…)`, with the
+    /// literals decoded from the payload and `children` in the child positions.
+    static func application(_ op: OperatorID, payload: UInt64, children: [String],
+                            operators: OperatorTable) -> String {
+        let declared = operators[op]
+        if declared.arguments.isEmpty { return "(\(declared.name))" }
+        let literals = operators.decode(payload, for: op) ?? []
+        var parts = [declared.name]
+        var nextChild = 0
+        var nextLiteral = 0
+        for argument in declared.arguments {
+            switch argument {
+            case .child:
+                parts.append(nextChild < children.count ? children[nextChild] : "?")
+                nextChild += 1
+            case .literal:
+                parts.append(nextLiteral < literals.count ? literal(literals[nextLiteral]) : "?")
+                nextLiteral += 1
+            }
+        }
+        return "(" + parts.joined(separator: " ") + ")"
+    }
+}

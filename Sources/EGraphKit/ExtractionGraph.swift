@@ -10,6 +10,12 @@ struct ExtractionGraph: Sendable {
 
     /// Canonical class of each node, or `dead`.
     var nodeClass: [UInt32]
+    /// Canonical class of every id the graph issued, live or dead.
+    var canonical: [UInt32]
+    /// Operator of each node.
+    var ops: [UInt32]
+    /// Payload of each node.
+    var payloads: [UInt64]
     /// `childStart[n]..<childStart[n + 1]` indexes `children` for node `n`.
     var childStart: [UInt32]
     /// Canonical child classes of every node, concatenated.
@@ -18,6 +24,28 @@ struct ExtractionGraph: Sendable {
     var classBound: Int
 
     var nodeCount: Int { nodeClass.count }
+
+    /// Own cost of every live node under `cost` (`.infinity` for dead nodes).
+    ///
+    /// - Throws: ``ExtractionError/invalidCost(node:cost:)`` for a negative or NaN cost.
+    /// - Complexity: O(N) calls of `cost`.
+    func ownCosts(_ cost: some CostFunction) throws(ExtractionError) -> [Double] {
+        var result = [Double](repeating: .infinity, count: nodeCount)
+        var failure: ExtractionError?
+        children.withUnsafeBufferPointer { children in
+            for n in 0..<nodeCount where nodeClass[n] != Self.dead {
+                let slice = UnsafeBufferPointer(rebasing: children[Int(childStart[n])..<Int(childStart[n + 1])])
+                let c = cost.cost(of: ENodeView(id: UInt32(n), op: ops[n], payload: payloads[n], children: slice))
+                if c.isNaN || c < 0 {
+                    failure = .invalidCost(node: EClassID(UInt32(n)), cost: c)
+                    return
+                }
+                result[n] = c
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
 
     /// Live nodes per class (ascending node id), built on demand by ``membersByClass()``.
     func membersByClass() -> (start: [UInt32], nodes: [UInt32]) {

@@ -6,7 +6,8 @@
 /// becomes ready once every child class is settled; the cheapest ready node settles its
 /// class. Each class settles once and each node is pushed at most once, so there are no
 /// repeated passes over all classes. A class all of whose nodes depend on itself (a cycle
-/// with no way out) never settles: its cost stays infinite.
+/// with no way out) never settles: its cost stays infinite. A node whose own cost is
+/// `.infinity` is never chosen.
 ///
 /// Ties: among ready nodes of equal cost, the lower node id (created first) wins. With
 /// strictly positive own costs every node of the minimal cost is ready when its class
@@ -43,7 +44,7 @@ struct TreeCostSolver {
             for n in 0..<nodeClass.count where nodeClass[n] != ExtractionGraph.dead {
                 let count = childStart[n + 1] - childStart[n]
                 pending[n] = count
-                if count == 0 { heap.push(own[n], UInt32(n)) }
+                if count == 0, own[n].isFinite { heap.push(own[n], UInt32(n)) }
             }
             var settled: UInt32 = 0
             while let (cost, node) = heap.pop() {
@@ -61,7 +62,7 @@ struct TreeCostSolver {
                         for i in Int(childStart[parent])..<Int(childStart[parent + 1]) {
                             total += best[Int(children[i])]
                         }
-                        heap.push(total, UInt32(parent))
+                        if total.isFinite { heap.push(total, UInt32(parent)) }
                     }
                 }
             }

@@ -7,7 +7,7 @@ struct FusionBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusion-bench",
         abstract: "Benchmarks of swift-egraph-fusion (run a release build).",
-        subcommands: [CoreBenchmark.self],
+        subcommands: [CoreBenchmark.self, MathCommand.self, EgglogRunCommand.self],
         defaultSubcommand: CoreBenchmark.self
     )
 }

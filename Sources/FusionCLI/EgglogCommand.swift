@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EGraphKit
 import Logging
 
 /// `fusion egglog`: run an egglog program on the native engine.
@@ -21,7 +22,24 @@ struct EgglogCommand: ParsableCommand, LoggingOptionsProvider {
 
     @OptionGroup var logging: LoggingOptions
 
+    /// Reads and checks the program: names, sorts and arities are resolved before
+    /// anything runs, so a bad program fails with nothing printed.
+    func parsedProgram() throws(CommandFailure) -> EgglogProgram {
+        let text: String
+        do {
+            text = try String(contentsOfFile: program, encoding: .utf8)
+        } catch {
+            throw .usage("cannot read \(program): \((error as NSError).localizedDescription)")
+        }
+        do {
+            return try EgglogProgram(parsing: text)
+        } catch {
+            throw .invalidInput(error.message(file: program))
+        }
+    }
+
     func run() throws {
-        throw CommandFailure.usage("egglog: not available in this build yet")
+        _ = try parsedProgram()
+        throw CommandFailure.usage("egglog: running programs is not available in this build yet")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TensorGraph
 
 /// `fusion optimize`: optimize a graph from a tensor-graph JSON file or a built-in model.
 struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
@@ -113,7 +114,15 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
         _ = try optIns
     }
 
+    /// The graph to optimize, from the file or the model.
+    func inputGraph() throws(CommandFailure) -> TensorGraph.Graph {
+        if let graph { return try InputGraph.read(path: graph) }
+        return try InputGraph.build(model: model!, training: training, sequenceLength: seq,
+                                    layers: layers)
+    }
+
     func run() throws {
-        throw CommandFailure.usage("optimize: not available in this build yet")
+        _ = try inputGraph()
+        throw CommandFailure.usage("optimize: the optimizer is not available in this build yet")
     }
 }

@@ -11,7 +11,10 @@ private func snapshot(classes: [UInt32], children: [[UInt32]]) -> ExtractionGrap
         start.append(UInt32(flat.count))
     }
     let bound = Int((classes.max() ?? 0) + 1)
-    return ExtractionGraph(nodeClass: classes, childStart: start, children: flat, classBound: bound)
+    return ExtractionGraph(nodeClass: classes, canonical: classes,
+                           ops: [UInt32](repeating: 0, count: classes.count),
+                           payloads: [UInt64](repeating: 0, count: classes.count),
+                           childStart: start, children: flat, classBound: bound)
 }
 
 @Suite("Tree and DAG cost solvers on hand-made snapshots")

@@ -58,8 +58,6 @@ typedef struct eg_egraph eg_egraph;
 /** In `eg_add_batch` children: refers to the id produced by entry `i` of the same batch
  *  (`i` must be smaller than the referring entry's index). */
 #define EG_BATCH_REF(i) (UINT32_C(0x80000000) | (uint32_t)(i))
-/** In `eg_nodes_view.uf_links`: marks a root. */
-#define EG_UF_ROOT_BIT UINT32_C(0x80000000)
 /** True when a batch child value is an `EG_BATCH_REF`. */
 #define EG_IS_BATCH_REF(v) (((v) & UINT32_C(0x80000000)) != 0 && (v) != EG_NONE)
 
@@ -151,7 +149,8 @@ eg_status eg_find_batch(eg_egraph *g, const uint32_t *ids, uint32_t count, uint3
 
 /** Merges the classes of `a` and `b` in the union-find at once (so `eg_find` sees it) and
  *  queues the survivor for `eg_rebuild`, which restores congruence. The class with more
- *  parent entries survives; on a tie the smaller id. Writes the surviving root to `*root`
+ *  parent entries survives (found by walking both parent lists in step, O(the shorter));
+ *  on a tie the smaller id. Writes the surviving root to `*root`
  *  and whether two distinct classes were merged to `*merged` (both nullable). Each merge is
  *  appended to the merge log as (absorbed, survivor). O(1) plus a find. */
 eg_status eg_union(eg_egraph *g, uint32_t a, uint32_t b, uint32_t *root, bool *merged);
@@ -241,9 +240,8 @@ eg_status eg_class_index(eg_egraph *g, uint32_t *class_ids, uint32_t class_cap,
 /** Pointers into the core's arrays, valid until the next mutation (see the top note).
  *  Node i: `ops[i]`, `payloads[i]`, stored children
  *  `children[child_offsets[i] .. child_offsets[i+1])`. Node i is dead iff bit (i % 64) of
- *  `dead_bits[i / 64]` is set. `uf_links[i]`: when `EG_UF_ROOT_BIT` is set, i is a
- *  canonical class (the other bits are the core's own); otherwise the next link toward
- *  the root (follow links to find a root without mutating). */
+ *  `dead_bits[i / 64]` is set. `uf_links` are union-find links (a root links to itself;
+ *  follow links to find a root without mutating). */
 typedef struct eg_nodes_view {
     uint32_t count;               /* nodes ever appended (== eg_total_node_count) */
     const uint32_t *ops;          /* count */
@@ -338,4 +336,7 @@ void eg_reset_peak_memory(eg_egraph *g);
 #ifdef __cplusplus
 }
 #endif
+/* E-matching: the pattern VM over snapshots and batch right-hand-side application. */
+#include "CEGraphMatch.h"
+
 #endif /* CEGRAPH_H */

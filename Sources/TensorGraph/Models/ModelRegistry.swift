@@ -38,6 +38,27 @@ public enum ModelName: String, CaseIterable, Hashable, Sendable, CustomStringCon
     /// The command-line name (`smollm2-135m`, …).
     public var description: String { rawValue }
 
+    /// A one-line human description (`"SmolLM2-135M: 30 layers, hidden 576, tied embeddings"`).
+    public var summary: String {
+        switch self {
+        case .smollm2_135m: "SmolLM2-135M: 30 layers, hidden 576, 9/3 heads, tied embeddings"
+        case .smollm2SmallTest: "SmolLM2 small test: 2 layers, hidden 32"
+        case .smollm2MediumTest: "SmolLM2 medium test: 8 layers, hidden 128"
+        case .mistral7b: "Mistral-7B: 32 layers, hidden 4096, 32/8 heads, sliding window 4096"
+        case .phi3Mini: "Phi-3-mini: 32 layers, hidden 3072, alternating causal / window 2048"
+        case .gemma4_4b: "Gemma-4-4B: 34 layers, hidden 2560, q/k norms, global every 4th from 3"
+        case .gemma4SmallTest: "Gemma-4 small test: 4 layers, hidden 32, window 8"
+        case .smolvlaBase: "SmolVLA action expert: 16 layers (8 self, 8 cross), hidden 720"
+        case .smolvlaSmallTest: "SmolVLA action expert small test: 2 layers, hidden 64"
+        case .whisperTiny: "Whisper-tiny encoder: 4 layers, hidden 384, 80 mels"
+        case .resnet18: "ResNet-18: 8 basic blocks, 224x224, 1000 classes"
+        case .resnet50: "ResNet-50: 16 bottleneck blocks, 224x224, 1000 classes"
+        case .sdUNetTiny: "SD-UNet tiny: 3 levels, base 32 channels, 32x32 latent, batch 4"
+        case .sdUNetSmall: "SD-UNet small: 3 levels, base 64 channels, 32x32 latent, batch 2"
+        case .llamaSynthetic: "Llama-style decoder of any depth (--layers), hidden 64"
+        }
+    }
+
     /// The default sequence length: tokens for the language models, action steps for
     /// SmolVLA, mel frames for Whisper; `nil` for the image models, which have none.
     public var defaultSequenceLength: Int? {

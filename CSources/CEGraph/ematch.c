@@ -1,0 +1,450 @@
+/* E-matching over a snapshot of the graph: the pattern VM, semi-naive filtering by
+ * iteration stamps, and batch application of right-hand sides. See CEGraphMatch.h. */
+#include "egraph_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct eg_matcher {
+    eg_mem mem;                /* byte accounting of everything below */
+    /* Snapshot: live nodes per operator as (node, class) pairs, and each class's members
+     * sorted by (operator, id) in one pool. */
+    uint32_t op_bound;
+    uint32_t *op_offsets;      /* op_bound + 1 */
+    uint32_t *op_entries;      /* 2 per live node */
+    uint32_t id_bound;         /* ids covered by class_offsets */
+    uint32_t *class_offsets;   /* id_bound + 1 */
+    uint32_t *class_nodes;     /* live nodes */
+    size_t op_offsets_bytes, op_entries_bytes, class_offsets_bytes, class_nodes_bytes;
+
+    /* Last iteration in which each class (by canonical id at that time) took part in a
+     * merge; 0 when never. */
+    uint32_t *class_stamps;
+    uint32_t stamps_cap;
+
+    /* Search output. */
+    uint32_t *out;
+    size_t out_len, out_cap;
+
+    /* Right-hand side scratch. */
+    uint32_t *scratch;
+    uint32_t scratch_cap;
+};
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+static void *grow(eg_mem *mem, void *p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return p;
+    size_t n = *cap ? *cap : 64;
+    while (n < need) n *= 2;
+    void *q = eg_mem_realloc(mem, p, *cap * elem, n * elem);
+    if (!q) return NULL;
+    *cap = n;
+    return q;
+}
+
+static void *alloc_zeroed(eg_mem *mem, size_t bytes) {
+    void *p = eg_mem_alloc(mem, bytes);
+    if (p) memset(p, 0, bytes);
+    return p;
+}
+
+eg_status eg_matcher_create(eg_matcher **out) {
+    if (!out) return EG_ERR_BAD_ARGUMENT;
+    eg_matcher *m = calloc(1, sizeof *m);
+    if (!m) return EG_ERR_OUT_OF_MEMORY;
+    *out = m;
+    return EG_OK;
+}
+
+void eg_matcher_release_snapshot(eg_matcher *m) {
+    if (!m) return;
+    eg_mem_free(&m->mem, m->op_offsets, m->op_offsets_bytes);
+    eg_mem_free(&m->mem, m->op_entries, m->op_entries_bytes);
+    eg_mem_free(&m->mem, m->class_offsets, m->class_offsets_bytes);
+    eg_mem_free(&m->mem, m->class_nodes, m->class_nodes_bytes);
+    m->op_offsets = m->op_entries = m->class_offsets = m->class_nodes = NULL;
+    m->op_bound = m->id_bound = 0;
+    m->op_offsets_bytes = m->op_entries_bytes = m->class_offsets_bytes = m->class_nodes_bytes = 0;
+    eg_mem_free(&m->mem, m->out, m->out_cap * sizeof(uint32_t));
+    m->out = NULL;
+    m->out_len = m->out_cap = 0;
+}
+
+void eg_matcher_destroy(eg_matcher *m) {
+    if (!m) return;
+    eg_matcher_release_snapshot(m);
+    eg_mem_free(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint32_t));
+    eg_mem_free(&m->mem, m->scratch, (size_t)m->scratch_cap * sizeof(uint32_t));
+    free(m);
+}
+
+uint64_t eg_matcher_memory(const eg_matcher *m) {
+    return m ? m->mem.current : 0;
+}
+
+uint64_t eg_matcher_peak_memory(const eg_matcher *m) {
+    return m ? m->mem.peak : 0;
+}
+
+/* ---- snapshot ----------------------------------------------------------------------- */
+
+eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
+    if (!m || !g) return EG_ERR_BAD_ARGUMENT;
+    if (eg_pending_count(g) != 0) return EG_ERR_STATE;
+    eg_matcher_release_snapshot(m);
+
+    eg_nodes_view v;
+    eg_status st = eg_nodes(g, &v);
+    if (st != EG_OK) return st;
+    uint32_t ops = eg_op_bound(g);
+    uint32_t live = eg_node_count(g);
+    uint32_t ids = v.count;
+
+    m->op_offsets_bytes = ((size_t)ops + 1) * sizeof(uint32_t);
+    m->op_entries_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
+    m->class_offsets_bytes = ((size_t)ids + 2) * sizeof(uint32_t);
+    m->class_nodes_bytes = ((size_t)live + 1) * sizeof(uint32_t);
+    m->op_offsets = eg_mem_alloc(&m->mem, m->op_offsets_bytes);
+    m->op_entries = eg_mem_alloc(&m->mem, m->op_entries_bytes);
+    m->class_offsets = alloc_zeroed(&m->mem, m->class_offsets_bytes);
+    m->class_nodes = eg_mem_alloc(&m->mem, m->class_nodes_bytes);
+    if (!m->op_offsets || !m->op_entries || !m->class_offsets || !m->class_nodes) {
+        eg_matcher_release_snapshot(m);
+        return EG_ERR_OUT_OF_MEMORY;
+    }
+    m->op_bound = ops;
+    m->id_bound = ids;
+
+    /* Pass 1: per-op entries with each node's class (the graph is clean, so a node's
+     * class is its union-find root), and member counts per class. */
+    uint32_t n_entries = 0;
+    for (uint32_t op = 0; op < ops; op++) {
+        m->op_offsets[op] = n_entries;
+        const uint32_t *nodes = NULL;
+        uint32_t count = 0;
+        if (eg_op_nodes(g, op, &nodes, &count) != EG_OK) continue;
+        for (uint32_t k = 0; k < count; k++) {
+            uint32_t n = nodes[k];
+            uint32_t c = n;
+            while (v.uf_links[c] != c) c = v.uf_links[c];
+            m->op_entries[2 * n_entries] = n;
+            m->op_entries[2 * n_entries + 1] = c;
+            n_entries++;
+            m->class_offsets[c + 1]++;
+        }
+    }
+    m->op_offsets[ops] = n_entries;
+    for (uint32_t c = 0; c < ids; c++) m->class_offsets[c + 1] += m->class_offsets[c];
+
+    /* Pass 2: fill members in (op, id) order using a moving write position per class
+     * (class_offsets[c] advances; shifted back afterwards). */
+    for (uint32_t e = 0; e < n_entries; e++) {
+        uint32_t c = m->op_entries[2 * e + 1];
+        m->class_nodes[m->class_offsets[c]++] = m->op_entries[2 * e];
+    }
+    for (uint32_t c = ids; c > 0; c--) m->class_offsets[c] = m->class_offsets[c - 1];
+    m->class_offsets[0] = 0;
+    return EG_OK;
+}
+
+eg_status eg_matcher_stamp_merges(eg_matcher *m, eg_egraph *g, uint32_t iteration) {
+    if (!m || !g) return EG_ERR_BAD_ARGUMENT;
+    const uint32_t *pairs = NULL;
+    uint32_t count = 0;
+    eg_status st = eg_merges(g, &pairs, &count);
+    if (st != EG_OK) return st;
+    if (count == 0) return EG_OK;
+    uint32_t ids = eg_total_node_count(g);
+    if (ids > m->stamps_cap) {
+        size_t cap = m->stamps_cap;
+        uint32_t *p = grow(&m->mem, m->class_stamps, &cap, ids, sizeof(uint32_t));
+        if (!p) return EG_ERR_OUT_OF_MEMORY;
+        memset(p + m->stamps_cap, 0, (cap - m->stamps_cap) * sizeof(uint32_t));
+        m->class_stamps = p;
+        m->stamps_cap = (uint32_t)cap;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t s = eg_find(g, pairs[2 * i + 1]);
+        if (s < m->stamps_cap) m->class_stamps[s] = iteration;
+    }
+    return EG_OK;
+}
+
+/* ---- the VM ------------------------------------------------------------------------- */
+
+enum { MAX_REGS = 256 };
+
+typedef struct vm {
+    const eg_matcher *m;
+    eg_nodes_view v;
+    const uint32_t *code;
+    uint32_t len;
+    uint32_t regs[MAX_REGS];
+    uint64_t pregs[MAX_REGS];
+    uint32_t since;         /* 0: no filter */
+    uint32_t node_bound;    /* nodes with id >= this are new */
+    uint32_t n_class_regs;
+    const uint32_t *out_class; uint32_t n_out_class;
+    const uint32_t *out_pay; uint32_t n_out_pay;
+    uint32_t stride;
+    eg_matcher *mm;
+    bool oom;
+} vm;
+
+static inline bool class_is_new(const vm *s, uint32_t c) {
+    return c < s->m->stamps_cap && s->m->class_stamps[c] >= s->since;
+}
+
+static void emit(vm *s) {
+    eg_matcher *m = s->mm;
+    size_t cap = m->out_cap;
+    uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
+    if (!p) { s->oom = true; return; }
+    m->out = p;
+    m->out_cap = cap;
+    uint32_t *row = m->out + m->out_len;
+    for (uint32_t i = 0; i < s->n_out_class; i++) *row++ = s->regs[s->out_class[i]];
+    for (uint32_t i = 0; i < s->n_out_pay; i++) {
+        uint64_t p64 = s->pregs[s->out_pay[i]];
+        *row++ = (uint32_t)p64;
+        *row++ = (uint32_t)(p64 >> 32);
+    }
+    m->out_len += s->stride;
+}
+
+static inline bool payload_ok(vm *s, uint32_t pmode, uint32_t p0, uint32_t p1, uint64_t payload) {
+    switch (pmode) {
+    case EG_PAYLOAD_ANY: return true;
+    case EG_PAYLOAD_EQUAL: return payload == ((uint64_t)p1 << 32 | p0);
+    case EG_PAYLOAD_BIND: s->pregs[p0] = payload; return true;
+    case EG_PAYLOAD_SAME: return s->pregs[p0] == payload;
+    default: return false;
+    }
+}
+
+static void run(vm *s, uint32_t pc, uint32_t fresh);
+
+/* Tries node n (of the right operator) at a BIND instruction and continues. */
+static inline void try_node(vm *s, uint32_t pc, uint32_t n, uint32_t arity, uint32_t pmode,
+                            uint32_t p0, uint32_t p1, uint32_t out_base, uint32_t fresh) {
+    uint32_t lo = s->v.child_offsets[n], hi = s->v.child_offsets[n + 1];
+    if (hi - lo != arity) return;
+    if (!payload_ok(s, pmode, p0, p1, s->v.payloads[n])) return;
+    const uint32_t *ch = s->v.children + lo;
+    for (uint32_t i = 0; i < arity; i++) s->regs[out_base + i] = ch[i];
+    run(s, pc + 8, fresh + (n >= s->node_bound));
+}
+
+static void run(vm *s, uint32_t pc, uint32_t fresh) {
+    if (s->oom) return;
+    const uint32_t *c = s->code;
+    switch (c[pc]) {
+    case EG_OP_BIND: {
+        uint32_t in = c[pc + 1], op = c[pc + 2], arity = c[pc + 3], pmode = c[pc + 4];
+        uint32_t p0 = c[pc + 5], p1 = c[pc + 6], out_base = c[pc + 7];
+        uint32_t cls = s->regs[in];
+        const eg_matcher *m = s->m;
+        if (cls >= m->id_bound) return;
+        const uint32_t *mem = m->class_nodes + m->class_offsets[cls];
+        uint32_t k = m->class_offsets[cls + 1] - m->class_offsets[cls];
+        /* Members are sorted by operator: binary search the first member of `op`. */
+        uint32_t lo = 0, hi = k;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (s->v.ops[mem[mid]] < op) lo = mid + 1; else hi = mid;
+        }
+        for (uint32_t i = lo; i < k; i++) {
+            uint32_t n = mem[i];
+            if (s->v.ops[n] != op) break;
+            try_node(s, pc, n, arity, pmode, p0, p1, out_base, fresh);
+        }
+        return;
+    }
+    case EG_OP_COMPARE:
+        if (s->regs[c[pc + 1]] != s->regs[c[pc + 2]]) return;
+        run(s, pc + 3, fresh);
+        return;
+    case EG_OP_YIELD:
+        if (s->since > 0 && fresh == 0) {
+            bool any = false;
+            for (uint32_t r = 0; r < s->n_class_regs && !any; r++) any = class_is_new(s, s->regs[r]);
+            if (!any) return;
+        }
+        emit(s);
+        return;
+    default:
+        return;
+    }
+}
+
+/* Validates a pattern program; returns the pc of the first instruction or 0 if bad. */
+static uint32_t check_program(const uint32_t *p, uint32_t len, uint32_t *n_cls, uint32_t *n_pay,
+                              uint32_t *stride, const uint32_t **oc, uint32_t *noc,
+                              const uint32_t **op, uint32_t *nop) {
+    if (len < 6) return 0;
+    *n_cls = p[0]; *n_pay = p[1]; *stride = p[2];
+    if (*n_cls == 0 || *n_cls > MAX_REGS || *n_pay > MAX_REGS) return 0;
+    uint32_t i = 3;
+    *noc = p[i++];
+    if (i + *noc >= len) return 0;
+    *oc = p + i; i += *noc;
+    *nop = p[i++];
+    if (i + *nop > len) return 0;
+    *op = p + i; i += *nop;
+    if (*stride != *noc + 2 * *nop) return 0;
+    for (uint32_t k = 0; k < *noc; k++) if ((*oc)[k] >= *n_cls) return 0;
+    for (uint32_t k = 0; k < *nop; k++) if ((*op)[k] >= *n_pay) return 0;
+    uint32_t start = i;
+    bool first = true, yielded = false;
+    while (i < len) {
+        switch (p[i]) {
+        case EG_OP_BIND: {
+            if (i + 8 > len) return 0;
+            uint32_t in = p[i + 1], arity = p[i + 3], pmode = p[i + 4], out = p[i + 7];
+            if (first != (in == EG_NONE)) return 0;
+            if (!first && in >= *n_cls) return 0;
+            if ((uint64_t)out + arity > *n_cls) return 0;
+            if (pmode > EG_PAYLOAD_SAME) return 0;
+            if ((pmode == EG_PAYLOAD_BIND || pmode == EG_PAYLOAD_SAME) && p[i + 5] >= *n_pay) return 0;
+            i += 8;
+            break;
+        }
+        case EG_OP_COMPARE:
+            if (first || i + 3 > len || p[i + 1] >= *n_cls || p[i + 2] >= *n_cls) return 0;
+            i += 3;
+            break;
+        case EG_OP_YIELD:
+            if (first || i + 1 != len) return 0;
+            yielded = true;
+            i += 1;
+            break;
+        default:
+            return 0;
+        }
+        first = false;
+    }
+    return yielded ? start : 0;
+}
+
+eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
+                    uint32_t program_len, uint32_t since, uint32_t *cursor,
+                    uint32_t batch_target, const uint32_t **matches, uint32_t *count,
+                    bool *done) {
+    if (!m || !g || !program || !cursor || !matches || !count || !done) return EG_ERR_BAD_ARGUMENT;
+    vm s;
+    memset(&s, 0, sizeof s);
+    uint32_t n_pay, pc0;
+    pc0 = check_program(program, program_len, &s.n_class_regs, &n_pay, &s.stride,
+                        &s.out_class, &s.n_out_class, &s.out_pay, &s.n_out_pay);
+    if (pc0 == 0) return EG_ERR_BAD_ARGUMENT;
+    eg_status st = eg_nodes(g, &s.v);
+    if (st != EG_OK) return st;
+    s.m = m;
+    s.mm = m;
+    s.code = program;
+    s.len = program_len;
+    s.since = since;
+    s.node_bound = since > 0 ? eg_iteration_first_node(g, since) : 0;
+    m->out_len = 0;
+
+    uint32_t op = program[pc0 + 2], arity = program[pc0 + 3], pmode = program[pc0 + 4];
+    uint32_t p0 = program[pc0 + 5], p1 = program[pc0 + 6], out_base = program[pc0 + 7];
+    uint32_t begin = 0, end = 0;
+    if (op < m->op_bound) {
+        begin = m->op_offsets[op];
+        end = m->op_offsets[op + 1];
+    }
+    uint32_t total = end - begin;
+    uint32_t i = *cursor;
+    size_t target_words = (size_t)batch_target * s.stride;
+    while (i < total) {
+        uint32_t n = m->op_entries[2 * (begin + i)];
+        s.regs[0] = m->op_entries[2 * (begin + i) + 1];
+        i++;
+        try_node(&s, pc0, n, arity, pmode, p0, p1, out_base, 0);
+        if (s.oom) return EG_ERR_OUT_OF_MEMORY;
+        if (m->out_len >= target_words) break;
+    }
+    *cursor = i;
+    *done = i >= total;
+    *matches = m->out;
+    *count = s.stride ? (uint32_t)(m->out_len / s.stride) : 0;
+    return EG_OK;
+}
+
+/* ---- applying right-hand sides ------------------------------------------------------ */
+
+eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
+                   const uint32_t *matches, uint32_t count, uint32_t stride,
+                   const uint8_t *mask, uint32_t node_limit, uint32_t *processed,
+                   uint32_t *merged, bool *limit_hit) {
+    if (!m || !g || !rhs || rhs_len < 2 || (count > 0 && !matches) || !processed || !merged || !limit_hit)
+        return EG_ERR_BAD_ARGUMENT;
+    uint32_t n_nodes = rhs[0];
+    /* Validate once, and size the scratch: one class per rhs node plus the widest child list. */
+    uint32_t max_arity = 0;
+    {
+        uint32_t i = 2;
+        for (uint32_t k = 0; k < n_nodes; k++) {
+            if (i + 5 > rhs_len) return EG_ERR_BAD_ARGUMENT;
+            uint32_t arity = rhs[i + 1], pmode = rhs[i + 2];
+            if (pmode != EG_PAYLOAD_EQUAL && pmode != EG_PAYLOAD_BIND) return EG_ERR_BAD_ARGUMENT;
+            if (pmode == EG_PAYLOAD_BIND && rhs[i + 3] + 1 >= stride) return EG_ERR_BAD_ARGUMENT;
+            if ((uint64_t)i + 5 + arity > rhs_len) return EG_ERR_BAD_ARGUMENT;
+            for (uint32_t a = 0; a < arity; a++) {
+                uint32_t src = rhs[i + 5 + a];
+                if (src & 0x80000000u) { if ((src & 0x7FFFFFFFu) >= k) return EG_ERR_BAD_ARGUMENT; }
+                else if (src >= stride) return EG_ERR_BAD_ARGUMENT;
+            }
+            if (arity > max_arity) max_arity = arity;
+            i += 5 + arity;
+        }
+        if (i != rhs_len) return EG_ERR_BAD_ARGUMENT;
+        uint32_t root = rhs[1];
+        if (root & 0x80000000u) { if ((root & 0x7FFFFFFFu) >= n_nodes) return EG_ERR_BAD_ARGUMENT; }
+        else if (root >= stride) return EG_ERR_BAD_ARGUMENT;
+    }
+    size_t need = (size_t)n_nodes + max_arity + 1;
+    size_t cap = m->scratch_cap;
+    uint32_t *scratch = grow(&m->mem, m->scratch, &cap, need, sizeof(uint32_t));
+    if (!scratch) return EG_ERR_OUT_OF_MEMORY;
+    m->scratch = scratch;
+    m->scratch_cap = (uint32_t)cap;
+    uint32_t *temps = scratch, *kids = scratch + n_nodes;
+
+    uint32_t done = 0, merges = 0;
+    bool hit = false;
+    eg_status st = EG_OK;
+    for (uint32_t r = 0; r < count; r++) {
+        if (mask && !mask[r]) { done++; continue; }
+        const uint32_t *row = matches + (size_t)r * stride;
+        uint32_t i = 2;
+        for (uint32_t k = 0; k < n_nodes; k++) {
+            uint32_t op = rhs[i], arity = rhs[i + 1], pmode = rhs[i + 2];
+            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
+                ? ((uint64_t)rhs[i + 4] << 32 | rhs[i + 3])
+                : ((uint64_t)row[rhs[i + 3] + 1] << 32 | row[rhs[i + 3]]);
+            for (uint32_t a = 0; a < arity; a++) {
+                uint32_t src = rhs[i + 5 + a];
+                kids[a] = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+            }
+            st = eg_add(g, op, payload, kids, arity, &temps[k]);
+            if (st != EG_OK) goto out;
+            i += 5 + arity;
+        }
+        uint32_t root = rhs[1];
+        uint32_t result = (root & 0x80000000u) ? temps[root & 0x7FFFFFFFu] : row[root];
+        bool did = false;
+        st = eg_union(g, row[0], result, NULL, &did);
+        if (st != EG_OK) goto out;
+        merges += did;
+        done++;
+        if (node_limit && eg_node_count(g) > node_limit) { hit = true; break; }
+    }
+out:
+    *processed = done;
+    *merged = merges;
+    *limit_hit = hit;
+    return st;
+}

@@ -1,0 +1,161 @@
+internal import CEGraph
+
+/// A left-hand side compiled for the core's matching VM, with the layout of its match rows.
+///
+/// A match row is `stride` 32-bit words: word 0 the root e-class, then one word per class
+/// variable, then two words (low, high) per payload variable.
+struct CompiledPattern {
+    /// The VM program (see CEGraphMatch.h).
+    let program: [UInt32]
+    /// Words per match row.
+    let stride: Int
+    /// Class variables in first-occurrence order; variable i is at word 1 + i.
+    let classVariables: [String]
+    /// Payload variables (a multi-literal node's variables joined) in first-occurrence
+    /// order; variable j is at word 1 + classVariables.count + 2j.
+    let payloadVariables: [String]
+    /// The literal kinds each payload variable binds.
+    let payloadKinds: [String: [LiteralKind]]
+    /// The root operator.
+    let rootOperator: OperatorID
+
+    /// The row word of a class variable.
+    func classWord(_ name: String) -> Int? { classVariables.firstIndex(of: name).map { 1 + $0 } }
+
+    /// The row word (low half) of a payload variable.
+    func payloadWord(_ name: String) -> Int? {
+        payloadVariables.firstIndex(of: name).map { 1 + classVariables.count + 2 * $0 }
+    }
+
+    /// Compiles `pattern` against `table`.
+    ///
+    /// - Throws: ``PatternError`` when the root is not an operator, an operator is unknown or
+    ///   given the wrong number of arguments, a literal stands where a child is expected, a
+    ///   variable is used both as a class and as a payload, or a node mixes literal values
+    ///   and payload variables.
+    init(_ pattern: Pattern, table: OperatorTable) throws(PatternError) {
+        guard case .apply = pattern else {
+            throw PatternError("the left-hand side \(pattern) must be an operator application")
+        }
+        var builder = Builder(table: table)
+        try builder.compile(pattern)
+        let header: [UInt32] = [UInt32(builder.nextRegister), UInt32(builder.payloadNames.count),
+                                UInt32(1 + builder.classNames.count + 2 * builder.payloadNames.count),
+                                UInt32(1 + builder.classNames.count), 0]
+            + builder.classNames.map { UInt32(builder.classRegister[$0]!) }
+            + [UInt32(builder.payloadNames.count)]
+            + (0..<builder.payloadNames.count).map { UInt32($0) }
+        program = header + builder.code + [UInt32(EG_OP_YIELD)]
+        stride = 1 + builder.classNames.count + 2 * builder.payloadNames.count
+        classVariables = builder.classNames
+        payloadVariables = builder.payloadNames
+        payloadKinds = builder.payloadKinds
+        rootOperator = builder.rootOperator!
+    }
+
+    private struct Builder {
+        let table: OperatorTable
+        var code: [UInt32] = []
+        var nextRegister = 1
+        var classNames: [String] = []
+        var classRegister: [String: Int] = [:]
+        var payloadNames: [String] = []
+        var payloadKinds: [String: [LiteralKind]] = [:]
+        var rootOperator: OperatorID?
+
+        init(table: OperatorTable) { self.table = table }
+
+        mutating func compile(_ root: Pattern) throws(PatternError) {
+            try node(root, input: nil)
+        }
+
+        private mutating func node(_ pattern: Pattern, input: Int?) throws(PatternError) {
+            guard case .apply(let name, let arguments) = pattern else { return }
+            guard let op = table.id(named: name) else { throw PatternError("unknown operator '\(name)'") }
+            let declared = table[op]
+            guard arguments.count == declared.arguments.count else {
+                throw PatternError("'\(name)' takes \(declared.arguments.count) argument(s), got \(arguments.count) in \(pattern)")
+            }
+            if input == nil { rootOperator = op }
+            var children: [Pattern] = []
+            var literals: [Literal] = []
+            var payloadVars: [String] = []
+            for (argument, kind) in zip(arguments, declared.arguments) {
+                switch kind {
+                case .child:
+                    if case .literal(let literal) = argument {
+                        throw PatternError("literal \(literal) where '\(name)' expects a child in \(pattern)")
+                    }
+                    children.append(argument)
+                case .literal(let literalKind):
+                    switch argument {
+                    case .literal(let literal):
+                        guard literal.kind == literalKind else {
+                            throw PatternError("'\(name)' expects \(literalKind), got \(literal) in \(pattern)")
+                        }
+                        literals.append(literal)
+                    case .variable(let variable): payloadVars.append(variable)
+                    case .apply:
+                        throw PatternError("'\(name)' expects a \(literalKind) literal, got \(argument)")
+                    }
+                }
+            }
+            var pmode = UInt32(EG_PAYLOAD_ANY)
+            var p0: UInt32 = 0
+            var p1: UInt32 = 0
+            if !payloadVars.isEmpty {
+                guard literals.isEmpty else {
+                    throw PatternError("'\(name)' mixes literal values and payload variables in \(pattern)")
+                }
+                let key = payloadVars.joined(separator: "\u{0}")
+                if classRegister[key] != nil {
+                    throw PatternError("variable '\(key)' is used both as an e-class and as a literal")
+                }
+                if let index = payloadNames.firstIndex(of: key) {
+                    guard payloadKinds[key] == declared.literalKinds else {
+                        throw PatternError("payload variable '\(key)' is bound to literals of other kinds")
+                    }
+                    pmode = UInt32(EG_PAYLOAD_SAME)
+                    p0 = UInt32(index)
+                } else {
+                    pmode = UInt32(EG_PAYLOAD_BIND)
+                    p0 = UInt32(payloadNames.count)
+                    payloadNames.append(key)
+                    payloadKinds[key] = declared.literalKinds
+                }
+            } else if !declared.literalKinds.isEmpty {
+                let payload: UInt64
+                do { payload = try table.encode(literals, for: op) } catch {
+                    throw PatternError(error.description)
+                }
+                pmode = UInt32(EG_PAYLOAD_EQUAL)
+                p0 = UInt32(truncatingIfNeeded: payload)
+                p1 = UInt32(truncatingIfNeeded: payload >> 32)
+            }
+            let base = nextRegister
+            nextRegister += children.count
+            guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
+            code += [UInt32(EG_OP_BIND), input.map(UInt32.init) ?? EG_NONE_U32, op.rawValue,
+                     UInt32(children.count), pmode, p0, p1, UInt32(base)]
+            for (i, child) in children.enumerated() {
+                guard case .variable(let variable) = child else { continue }
+                let register = base + i
+                if payloadNames.contains(variable) {
+                    throw PatternError("variable '\(variable)' is used both as a literal and as an e-class")
+                }
+                if let earlier = classRegister[variable] {
+                    code += [UInt32(EG_OP_COMPARE), UInt32(earlier), UInt32(register)]
+                } else {
+                    classRegister[variable] = register
+                    classNames.append(variable)
+                }
+            }
+            for (i, child) in children.enumerated() {
+                if case .apply = child { try node(child, input: base + i) }
+            }
+        }
+    }
+}
+
+/// `EG_NONE` as a Swift constant (the macro's cast does not import).
+let EG_NONE_U32: UInt32 = 0xFFFF_FFFF

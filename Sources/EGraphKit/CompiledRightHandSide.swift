@@ -1,0 +1,94 @@
+internal import CEGraph
+
+/// A right-hand side compiled for `eg_apply`: the nodes to add per match, in post-order,
+/// with identical subterms shared.
+struct CompiledRightHandSide {
+    /// The program (see CEGraphMatch.h).
+    let program: [UInt32]
+
+    /// Compiles `pattern` against the variables bound by `lhs`.
+    ///
+    /// - Throws: ``PatternError`` for a variable the left-hand side does not bind, a literal
+    ///   where a child is expected, or a payload variable reused with other literal kinds.
+    init(_ pattern: Pattern, lhs: CompiledPattern, table: OperatorTable) throws(PatternError) {
+        var nodes: [UInt32] = []
+        var count: UInt32 = 0
+        var shared: [Pattern: UInt32] = [:]
+
+        func source(_ p: Pattern) throws(PatternError) -> UInt32 {
+            switch p {
+            case .variable(let name):
+                guard let word = lhs.classWord(name) else {
+                    if lhs.payloadWord(name) != nil {
+                        throw PatternError("payload variable '\(name)' used as an e-class in \(pattern)")
+                    }
+                    throw PatternError("variable '\(name)' is not bound by the left-hand side")
+                }
+                return UInt32(word)
+            case .literal(let literal):
+                throw PatternError("literal \(literal) where an e-class is expected in \(pattern)")
+            case .apply(let name, let arguments):
+                if let index = shared[p] { return EG_RHS_NODE_BIT | index }
+                guard let op = table.id(named: name) else { throw PatternError("unknown operator '\(name)'") }
+                let declared = table[op]
+                guard arguments.count == declared.arguments.count else {
+                    throw PatternError("'\(name)' takes \(declared.arguments.count) argument(s), got \(arguments.count) in \(pattern)")
+                }
+                var children: [UInt32] = []
+                var literals: [Literal] = []
+                var payloadVars: [String] = []
+                for (argument, kind) in zip(arguments, declared.arguments) {
+                    switch kind {
+                    case .child: children.append(try source(argument))
+                    case .literal(let literalKind):
+                        switch argument {
+                        case .literal(let literal):
+                            guard literal.kind == literalKind else {
+                                throw PatternError("'\(name)' expects \(literalKind), got \(literal) in \(pattern)")
+                            }
+                            literals.append(literal)
+                        case .variable(let variable): payloadVars.append(variable)
+                        case .apply:
+                            throw PatternError("'\(name)' expects a \(literalKind) literal, got \(argument)")
+                        }
+                    }
+                }
+                var pmode = UInt32(EG_PAYLOAD_EQUAL)
+                var p0: UInt32 = 0
+                var p1: UInt32 = 0
+                if !payloadVars.isEmpty {
+                    guard literals.isEmpty else {
+                        throw PatternError("'\(name)' mixes literal values and payload variables in \(pattern)")
+                    }
+                    let key = payloadVars.joined(separator: "\u{0}")
+                    guard let word = lhs.payloadWord(key) else {
+                        throw PatternError("payload variable '\(key)' is not bound by the left-hand side")
+                    }
+                    guard lhs.payloadKinds[key] == declared.literalKinds else {
+                        throw PatternError("payload variable '\(key)' holds \(lhs.payloadKinds[key] ?? []) but '\(name)' takes \(declared.literalKinds)")
+                    }
+                    pmode = UInt32(EG_PAYLOAD_BIND)
+                    p0 = UInt32(word)
+                } else {
+                    let payload: UInt64
+                    do { payload = try table.encode(literals, for: op) } catch {
+                        throw PatternError(error.description)
+                    }
+                    p0 = UInt32(truncatingIfNeeded: payload)
+                    p1 = UInt32(truncatingIfNeeded: payload >> 32)
+                }
+                nodes += [op.rawValue, UInt32(children.count), pmode, p0, p1] + children
+                let index = count
+                count += 1
+                shared[p] = index
+                return EG_RHS_NODE_BIT | index
+            }
+        }
+
+        let root = try source(pattern)
+        program = [count, root] + nodes
+    }
+}
+
+/// The bit `EG_RHS_NODE` sets (the macro's cast does not import).
+let EG_RHS_NODE_BIT: UInt32 = 0x8000_0000

@@ -1,0 +1,66 @@
+/// A batch of matches of one rule, as handed to a ``Rewrite/Condition`` or
+/// ``Rewrite/Applier``.
+///
+/// Each match binds the rule's variables: class variables to e-classes, payload
+/// variables to literals. Class ids are canonical as of the search.
+public struct MatchBatch {
+    /// The e-graph being rewritten.
+    public let graph: EGraph
+    /// The operator table the rule was compiled against.
+    public let table: OperatorTable
+    /// Match rows (`stride` words each).
+    let rows: [UInt32]
+    let pattern: CompiledPattern
+
+    init(graph: EGraph, table: OperatorTable, rows: [UInt32], pattern: CompiledPattern) {
+        self.graph = graph
+        self.table = table
+        self.rows = rows
+        self.pattern = pattern
+    }
+
+    /// The number of matches.
+    public var count: Int { rows.count / pattern.stride }
+
+    /// The e-class the left-hand side matched in, for match `index`.
+    public func root(_ index: Int) -> EClassID {
+        EClassID(rows[index * pattern.stride])
+    }
+
+    /// The e-class bound to class variable `variable` (named without `?`) in match `index`.
+    ///
+    /// - Precondition: the left-hand side binds `variable` to an e-class.
+    public func eclass(_ variable: String, _ index: Int) -> EClassID {
+        guard let word = pattern.classWord(variable) else {
+            preconditionFailure("'\(variable)' is not a class variable of \(pattern.classVariables)")
+        }
+        return EClassID(rows[index * pattern.stride + word])
+    }
+
+    /// The raw 64-bit payload bound to payload variable `variable` in match `index`.
+    ///
+    /// - Precondition: the left-hand side binds `variable` to a literal.
+    public func payload(_ variable: String, _ index: Int) -> UInt64 {
+        guard let word = pattern.payloadWord(variable) else {
+            preconditionFailure("'\(variable)' is not a payload variable of \(pattern.payloadVariables)")
+        }
+        let base = index * pattern.stride + word
+        return UInt64(rows[base]) | UInt64(rows[base + 1]) << 32
+    }
+
+    /// The literal bound to payload variable `variable` in match `index`, decoded with the
+    /// table (`nil` for a payload the table never interned).
+    ///
+    /// - Precondition: the left-hand side binds `variable` to exactly one literal.
+    public func literal(_ variable: String, _ index: Int) -> Literal? {
+        let raw = payload(variable, index)
+        guard let kinds = pattern.payloadKinds[variable], kinds.count == 1 else {
+            preconditionFailure("'\(variable)' does not bind a single literal")
+        }
+        switch kinds[0] {
+        case .int: return .int(Int64(bitPattern: raw))
+        case .float: return .float(Double(bitPattern: raw))
+        case .string: return table.string(forID: raw).map(Literal.string)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// A rewrite rule: wherever `lhs` matches, the e-graph learns that the match equals the
+/// instantiated right-hand side.
+///
+/// The right-hand side is a ``Pattern`` (instantiated in the native core, one call per
+/// batch of matches) or a ``Rewrite/Applier`` closure for rules a pattern cannot say, such
+/// as building derived e-nodes from literals. A ``Rewrite/Condition`` filters matches in
+/// batches before anything is applied.
+///
+/// ```swift
+/// let rules = [
+///     try Rewrite("comm-add", "(Add a b)", "(Add b a)"),
+///     try Rewrite("zero-add", "(Add a (Const 0))", "a"),
+/// ] + (try Rewrite.bidirectional("distribute", "(Mul a (Add b c))", "(Add (Mul a b) (Mul a c))"))
+/// ```
+public struct Rewrite {
+    /// Decides, for each match of a batch, whether the rule applies to it.
+    ///
+    /// Called once per batch of matches, on the e-graph as the iteration's search saw it;
+    /// returns one `Bool` per match (a shorter array means `false` for the rest). Read
+    /// e-class analysis data through an ``AnalysisData`` the closure captures.
+    public typealias Condition = (MatchBatch) throws -> [Bool]
+
+    /// Applies the rule to a batch of matches itself: adds whatever e-nodes it needs
+    /// through the ``EGraph`` and returns the pairs of e-classes to union.
+    public typealias Applier = (MatchBatch) throws -> [(EClassID, EClassID)]
+
+    /// What a rule does with its matches.
+    public enum Action {
+        /// Instantiate this pattern and union it with the match.
+        case pattern(Pattern)
+        /// Call this closure.
+        case custom(Applier)
+    }
+
+    /// The rule's name (reports and logs use it).
+    public let name: String
+    /// The left-hand side.
+    public let lhs: Pattern
+    /// The right-hand side.
+    public let action: Action
+    /// The condition, if any.
+    public let condition: Condition?
+
+    /// A rule `lhs => rhs`, optionally conditional.
+    public init(_ name: String, _ lhs: Pattern, _ rhs: Pattern, condition: Condition? = nil) {
+        self.name = name
+        self.lhs = lhs
+        self.action = .pattern(rhs)
+        self.condition = condition
+    }
+
+    /// A rule whose sides are given as text.
+    ///
+    /// - Throws: ``PatternError`` with the line and column of a syntax error.
+    public init(_ name: String, _ lhs: String, _ rhs: String, condition: Condition? = nil) throws(PatternError) {
+        self.init(name, try Pattern(parsing: lhs), try Pattern(parsing: rhs), condition: condition)
+    }
+
+    /// A rule with a custom applier.
+    public init(_ name: String, _ lhs: Pattern, condition: Condition? = nil, applier: @escaping Applier) {
+        self.name = name
+        self.lhs = lhs
+        self.action = .custom(applier)
+        self.condition = condition
+    }
+
+    /// The two rules `a => b` (named `name`) and `b => a` (named `name-rev`).
+    ///
+    /// - Precondition: both sides bind the same variables (checked when compiled).
+    public static func bidirectional(_ name: String, _ a: Pattern, _ b: Pattern) -> [Rewrite] {
+        [Rewrite(name, a, b), Rewrite(name + "-rev", b, a)]
+    }
+
+    /// ``bidirectional(_:_:_:)-swift.type.method`` with sides given as text.
+    ///
+    /// - Throws: ``PatternError`` with the line and column of a syntax error.
+    public static func bidirectional(_ name: String, _ a: String, _ b: String) throws(PatternError) -> [Rewrite] {
+        bidirectional(name, try Pattern(parsing: a), try Pattern(parsing: b))
+    }
+}

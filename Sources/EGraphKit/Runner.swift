@@ -1,0 +1,343 @@
+internal import CEGraph
+import Logging
+
+/// Runs equality saturation: rewrites applied to an e-graph, iteration after iteration,
+/// until nothing changes or a limit is reached.
+///
+/// Each iteration searches every rule against the same e-graph, applies all matches, then
+/// rebuilds once — the semantics under which egg and egglog reach identical e-graphs. The
+/// search runs in the native core against a snapshot index taken at the start of the
+/// iteration, so matches can be applied as soon as they are found (in batches, one call
+/// into the core per batch) without any rule seeing another's additions.
+///
+/// Searches are semi-naive by default: after a rule's first search, only matches that use
+/// an e-node created, or an e-class merged, since its previous search are returned (the
+/// others were applied then, and applying them again changes nothing).
+///
+/// Limits: iterations, canonical e-nodes (checked while applying; exceeding it rolls the
+/// partial iteration back through the core's checkpoint, so the e-graph stays as the last
+/// complete iteration left it) and wall time (checked between iterations).
+///
+/// ```swift
+/// let runner = try Runner(graph: graph, table: table, rules: rules, iterationLimit: 10)
+/// let report = try runner.run()
+/// print(report.stopReason, report.enodes)
+/// ```
+public final class Runner {
+    /// The e-graph being rewritten.
+    public let graph: EGraph
+    /// The operator table the rules are compiled against.
+    public let table: OperatorTable
+    /// The rules, in the order they are searched and applied.
+    public let rules: [Rewrite]
+    /// Most iterations to run.
+    public var iterationLimit: Int
+    /// Most canonical e-nodes (`nil`: none).
+    public var nodeLimit: Int?
+    /// Most wall-clock seconds (`nil`: none).
+    public var timeLimit: Double?
+    /// Which rules run when.
+    public var scheduler: Scheduler
+    /// Whether searches after the first return only new matches.
+    public var seminaive: Bool
+    /// Where progress lines go (one per iteration at `.info`, rule details at `.debug`).
+    public var logger: Logger
+
+    private let compiled: [(lhs: CompiledPattern, rhs: CompiledRightHandSide?)]
+    private var lastSearched: [UInt32]
+    private var backoff: [BackoffState]
+    private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
+    private var matcher: OpaquePointer?
+
+    /// Matches per batch handed from the core's search to the apply step.
+    static let batchSize: UInt32 = 4096
+
+    /// A logger that drops everything (the default).
+    public static let silentLogger = Logger(label: "EGraphKit.Runner", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Compiles `rules` against `table` for running on `graph`.
+    ///
+    /// Defaults follow egg: 30 iterations, 10,000 e-nodes, 5 seconds.
+    ///
+    /// - Throws: ``PatternError`` naming the rule whose pattern does not fit the table.
+    public init(graph: EGraph, table: OperatorTable, rules: [Rewrite], iterationLimit: Int = 30,
+                nodeLimit: Int? = 10_000, timeLimit: Double? = 5, scheduler: Scheduler = .simple,
+                seminaive: Bool = true, logger: Logger = Runner.silentLogger) throws(PatternError) {
+        self.graph = graph
+        self.table = table
+        self.rules = rules
+        self.iterationLimit = iterationLimit
+        self.nodeLimit = nodeLimit
+        self.timeLimit = timeLimit
+        self.scheduler = scheduler
+        self.seminaive = seminaive
+        self.logger = logger
+        var compiled: [(CompiledPattern, CompiledRightHandSide?)] = []
+        for rule in rules {
+            do {
+                let lhs = try CompiledPattern(rule.lhs, table: table)
+                switch rule.action {
+                case .pattern(let rhs):
+                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table)))
+                case .custom:
+                    compiled.append((lhs, nil))
+                }
+            } catch {
+                throw PatternError("rule '\(rule.name)': \(error.message)", at: error.location)
+            }
+        }
+        self.compiled = compiled
+        lastSearched = Array(repeating: 0, count: rules.count)
+        backoff = Array(repeating: BackoffState(), count: rules.count)
+    }
+
+    deinit { eg_matcher_destroy(matcher) }
+
+    /// Keeps `data` up to date while running (new nodes made, merges replayed).
+    public func track<A: EClassAnalysis>(_ data: AnalysisData<A>) {
+        precondition(data.graph === graph, "analysis data belongs to another graph")
+        analyses.append((sync: data.sync, absorb: data.absorbMerges))
+    }
+
+    /// Runs until saturation or a limit.
+    ///
+    /// - Throws: ``EGraphError`` when the core reports a failure (out of memory), or what a
+    ///   rule's condition or applier throws (the e-graph may then hold part of an iteration;
+    ///   call `rebuild` before reading it).
+    public func run() throws -> RunReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var report = RunReport()
+        report.rules = rules.map {
+            RunReport.RuleStats(name: $0.name, matches: 0, applications: 0, merges: 0, bans: 0,
+                                searchTime: 0, applyTime: 0)
+        }
+        if matcher == nil {
+            var created: OpaquePointer?
+            try check(eg_matcher_create(&created), "creating the matcher")
+            matcher = created
+        }
+        let g = graph.handle
+        // Start from a clean graph, with analyses in step.
+        analyses.forEach { $0.sync() }
+        if eg_pending_count(g) > 0 {
+            try check(eg_rebuild(g, nil), "rebuild")
+            analyses.forEach { $0.absorb() }
+        }
+        eg_clear_merges(g)
+        eg_reset_peak_memory(g)
+        var peak: UInt64 = 0
+
+        var stop: StopReason = .iterationLimit
+        var done = 0
+        while true {
+            if done >= iterationLimit { stop = .iterationLimit; break }
+            if let timeLimit, seconds(clock.now - start) >= timeLimit { stop = .timeLimit; break }
+            let iteration = eg_iteration(g) + 1
+            try check(eg_set_iteration(g, iteration), "set iteration")
+            var stats = RunReport.Iteration(enodes: 0, eclasses: 0, searchTime: 0, applyTime: 0,
+                                            rebuildTime: 0, matches: 0, merges: 0, bannedRules: [])
+            let nodesBefore = eg_total_node_count(g)
+            try check(eg_matcher_snapshot(matcher, g), "snapshot")
+            if nodeLimit != nil { try check(eg_checkpoint(g), "checkpoint") }
+            var limitHit = false
+            var heldBack = false
+            for r in rules.indices {
+                if case .backoff = scheduler, backoff[r].bannedUntil > done {
+                    stats.bannedRules.append(rules[r].name)
+                    heldBack = true
+                    continue
+                }
+                let outcome = try runRule(r, iteration: iteration, completed: done, stats: &stats,
+                                          report: &report)
+                if outcome.banned { heldBack = true }
+                if outcome.limitHit { limitHit = true; break }
+            }
+            peak = max(peak, eg_matcher_memory(matcher))
+            eg_matcher_release_snapshot(matcher)
+            if limitHit {
+                try check(eg_rollback(g), "rollback")
+                eg_discard_checkpoint(g)
+                stop = .nodeLimit
+                logger.info("iteration \(iteration): e-node limit \(nodeLimit ?? 0) exceeded, iteration rolled back")
+                break
+            }
+            eg_discard_checkpoint(g)
+            let rebuildStart = clock.now
+            analyses.forEach { $0.sync() }
+            try check(eg_rebuild(g, nil), "rebuild")
+            try check(eg_matcher_stamp_merges(matcher, g, iteration), "stamp merges")
+            analyses.forEach { $0.absorb() }
+            eg_clear_merges(g)
+            stats.rebuildTime = seconds(clock.now - rebuildStart)
+            stats.enodes = Int(eg_node_count(g))
+            stats.eclasses = Int(eg_class_count(g))
+            report.iterations.append(stats)
+            done += 1
+            logger.info("iteration \(iteration): \(stats.enodes) e-nodes, \(stats.eclasses) e-classes, \(stats.matches) matches, search \(formatMS(stats.searchTime)), apply \(formatMS(stats.applyTime)), rebuild \(formatMS(stats.rebuildTime))")
+            let changed = eg_total_node_count(g) != nodesBefore || stats.merges > 0
+            if !changed {
+                if heldBack, case .backoff = scheduler {
+                    for r in backoff.indices { backoff[r].bannedUntil = 0 }
+                    continue
+                }
+                stop = .saturated
+                break
+            }
+        }
+        var memory = eg_memory_stats()
+        _ = eg_memory(g, &memory)
+        report.peakBytes = memory.peak_bytes + peak
+        report.stopReason = stop
+        report.enodes = Int(eg_node_count(g))
+        report.eclasses = Int(eg_class_count(g))
+        report.totalTime = seconds(clock.now - start)
+        logger.info("stopped: \(stop) after \(report.iterations.count) iteration(s), \(report.enodes) e-nodes, \(report.eclasses) e-classes, \(formatMS(report.totalTime))")
+        return report
+    }
+
+    /// Searches rule `r` and applies its matches. Returns whether the node limit was hit and
+    /// whether the scheduler banned the rule.
+    private func runRule(_ r: Int, iteration: UInt32, completed: Int, stats: inout RunReport.Iteration,
+                         report: inout RunReport) throws -> (limitHit: Bool, banned: Bool) {
+        let g = graph.handle
+        let clock = ContinuousClock()
+        let (lhs, rhs) = compiled[r]
+        let rule = rules[r]
+        // A condition may depend on analysis data that changes, so conditional rules always
+        // search everything.
+        let since = seminaive && rule.condition == nil ? lastSearched[r] : 0
+        let limit = UInt32(clamping: nodeLimit ?? 0)
+        var cursor: UInt32 = 0
+        var finished = false
+        var searchTime = 0.0, applyTime = 0.0
+        var found = 0, applied = 0, merged = 0
+        var limitHit = false
+
+        // Backoff: collect up to the threshold before applying anything.
+        var threshold = Int.max
+        if case .backoff(let matchLimit, _) = scheduler {
+            threshold = matchLimit << backoff[r].timesBanned
+        }
+        var pending: [UInt32] = []
+
+        func applyRows(_ rows: UnsafeBufferPointer<UInt32>, count: Int) throws {
+            guard count > 0 else { return }
+            var mask: [UInt8]? = nil
+            var rowsCopy: [UInt32]? = nil
+            if let condition = rule.condition {
+                rowsCopy = Array(rows)
+                let keep = try condition(MatchBatch(graph: graph, table: table, rows: rowsCopy!, pattern: lhs))
+                mask = (0..<count).map { $0 < keep.count && keep[$0] ? 1 : 0 }
+            }
+            if let rhs {
+                var processed: UInt32 = 0, m: UInt32 = 0
+                var hit = false
+                let status: eg_status = rhs.program.withUnsafeBufferPointer { program in
+                    if let mask {
+                        return mask.withUnsafeBufferPointer { maskBuffer in
+                            eg_apply(matcher, g, program.baseAddress, UInt32(program.count), rows.baseAddress,
+                                     UInt32(count), UInt32(lhs.stride), maskBuffer.baseAddress, limit,
+                                     &processed, &m, &hit)
+                        }
+                    }
+                    return eg_apply(matcher, g, program.baseAddress, UInt32(program.count), rows.baseAddress,
+                                    UInt32(count), UInt32(lhs.stride), nil, limit, &processed, &m, &hit)
+                }
+                try check(status, "applying rule '\(rule.name)'")
+                applied += mask.map { $0.prefix(Int(processed)).reduce(0) { $0 + Int($1) } } ?? Int(processed)
+                merged += Int(m)
+                if hit { limitHit = true }
+            } else if case .custom(let applier) = rule.action {
+                var batchRows = rowsCopy ?? Array(rows)
+                if let mask {
+                    var kept: [UInt32] = []
+                    for i in 0..<count where mask[i] != 0 {
+                        kept += batchRows[i * lhs.stride ..< (i + 1) * lhs.stride]
+                    }
+                    batchRows = kept
+                }
+                let unions = try applier(MatchBatch(graph: graph, table: table, rows: batchRows, pattern: lhs))
+                var pairs: [UInt32] = []
+                pairs.reserveCapacity(unions.count * 2)
+                for (a, b) in unions { pairs += [a.rawValue, b.rawValue] }
+                var m: UInt32 = 0
+                try check(pairs.withUnsafeBufferPointer {
+                    eg_union_batch(g, $0.baseAddress, UInt32(unions.count), &m, nil)
+                }, "unions of rule '\(rule.name)'")
+                applied += batchRows.count / lhs.stride
+                merged += Int(m)
+                if limit > 0 && eg_node_count(g) > limit { limitHit = true }
+            }
+        }
+
+        while !finished && !limitHit {
+            var rowsPointer: UnsafePointer<UInt32>?
+            var count: UInt32 = 0
+            let searchStart = clock.now
+            let status = lhs.program.withUnsafeBufferPointer { program in
+                eg_search(matcher, g, program.baseAddress, UInt32(program.count), since, &cursor,
+                          Self.batchSize, &rowsPointer, &count, &finished)
+            }
+            searchTime += seconds(clock.now - searchStart)
+            try check(status, "searching rule '\(rule.name)'")
+            found += Int(count)
+            guard count > 0, let rowsPointer else { continue }
+            let rows = UnsafeBufferPointer(start: rowsPointer, count: Int(count) * lhs.stride)
+            if threshold != Int.max {
+                pending += rows
+                if found > threshold { break }
+                continue
+            }
+            let applyStart = clock.now
+            try applyRows(rows, count: Int(count))
+            applyTime += seconds(clock.now - applyStart)
+        }
+
+        var banned = false
+        if threshold != Int.max {
+            if found > threshold, case .backoff(_, let banLength) = scheduler {
+                let length = banLength << backoff[r].timesBanned
+                backoff[r].timesBanned += 1
+                backoff[r].bannedUntil = completed + 1 + length
+                report.rules[r].bans += 1
+                banned = true
+                logger.debug("rule \(rule.name): \(found)+ matches > \(threshold), banned for \(length) iterations")
+            } else {
+                let applyStart = clock.now
+                var offset = 0
+                let total = pending.count / lhs.stride
+                while offset < total && !limitHit {
+                    let n = min(Int(Self.batchSize), total - offset)
+                    try pending.withUnsafeBufferPointer { all in
+                        try applyRows(UnsafeBufferPointer(rebasing: all[offset * lhs.stride ..< (offset + n) * lhs.stride]), count: n)
+                    }
+                    offset += n
+                }
+                applyTime += seconds(clock.now - applyStart)
+            }
+        }
+        if !banned && !limitHit { lastSearched[r] = iteration }
+
+        stats.searchTime += searchTime
+        stats.applyTime += applyTime
+        stats.matches += found
+        stats.merges += merged
+        report.rules[r].matches += found
+        report.rules[r].applications += applied
+        report.rules[r].merges += merged
+        report.rules[r].searchTime += searchTime
+        report.rules[r].applyTime += applyTime
+        logger.debug("rule \(rule.name): \(found) matches, \(applied) applied, \(merged) merged")
+        return (limitHit, banned)
+    }
+
+    private func check(_ status: eg_status, _ what: String) throws {
+        guard status == EG_OK else { throw EGraph.error(status, argument: what) }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    let (s, attoseconds) = duration.components
+    return Double(s) + Double(attoseconds) * 1e-18
+}
