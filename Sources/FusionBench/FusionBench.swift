@@ -7,7 +7,8 @@ struct FusionBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fusion-bench",
         abstract: "Benchmarks of swift-egraph-fusion (run a release build).",
-        subcommands: [CoreBenchmark.self, MathCommand.self, EgglogRunCommand.self],
+        // One subcommand per file; add new ones to this list.
+        subcommands: [CoreBenchmark.self, MathCommand.self, EgglogRunCommand.self, ExtractCommand.self],
         defaultSubcommand: CoreBenchmark.self
     )
 }

@@ -73,6 +73,29 @@ import Testing
         #expect(matches[0] < matches[1])
     }
 
+    /// A runner run again after the graph changed outside it (a union and a rebuild the
+    /// matcher never saw) still finds the matches that union enabled.
+    @Test func rerunAfterOutsideChangesSeesThem() throws {
+        var counts: [[Int]] = []
+        for reuse in [true, false] {
+            let (graph, table) = try mathGraph()
+            let first = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(), iterationLimit: 3,
+                                   nodeLimit: nil, timeLimit: nil)
+            _ = try first.run()
+            // Both nodes exist already: only the merge makes new matches (e.g. of one-mul).
+            let y = try graph.add(try Pattern(parsing: "(Var \"y\")"), table: table)
+            let one = try graph.add(try Pattern(parsing: "(Const 1)"), table: table)
+            try graph.union(y, one)
+            try graph.rebuild()
+            let second = reuse ? first : try Runner(graph: graph, table: table, rules: MathBenchmark.rules(),
+                                                   nodeLimit: nil, timeLimit: nil)
+            second.iterationLimit = 2
+            let report = try second.run()
+            counts.append(report.iterations.flatMap { [$0.enodes, $0.eclasses] })
+        }
+        #expect(counts[0] == counts[1])
+    }
+
     @Test(arguments: 0..<6)
     func seminaiveEqualsFullOnRandomGraphs(seed: Int) throws {
         let table = MatchingTests.makeTable()
