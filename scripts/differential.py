@@ -121,7 +121,26 @@ def random_program(rng):
     names = []
     for i in range(count):
         name = f"n{i}"
-        if not names or rng.random() < 0.2:
+        if len(names) >= 3 and rng.random() < 0.35:
+            # A motif: a term and the form some rule rewrites it to, as two lets.
+            a, b, d = (rng.choice(names) for _ in range(3))
+            first, second = rng.choice([
+                (f"(Add (MatMul {a} {b}) {d})", f"(FusedMatMulAdd {a} {b} {d})"),
+                (f"(Add {d} (MatMulBT {a} {b}))", f"(FusedMatMulBTAdd {a} {b} {d})"),
+                (f"(Mul {a} (Sigmoid {a}))", f"(Silu {a})"),
+                (f"(Neg (Neg {a}))", a),
+                (f"(Add {a} {b})", f"(Add {b} {a})"),
+                (f"(Mul (Silu {a}) {b})", f"(SwiGLU {a} {b})"),
+                (f"(MatMul (RmsNorm {a} {b}) {d})", f"(FusedRmsNormMatMul {a} {b} {d})"),
+                (f"(Relu (Relu {a}))", f"(Relu {a})"),
+                (f"(Mul {a} (Const 1))", a),
+                (f"(Transpose (MatMul {a} {b}))", f"(MatMulAT {b} {a})"),
+            ])
+            lines.append(f"(let {name} {first})")
+            names.append(name)
+            name = f"n{i}b"
+            expr = second
+        elif not names or rng.random() < 0.2:
             if rng.random() < 0.5:
                 expr = f'(Input "x{rng.randint(0, 3)}")'
             else:

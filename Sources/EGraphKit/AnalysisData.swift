@@ -4,7 +4,7 @@ internal import CEGraph
 ///
 /// Create it on a graph, hand it to a ``Runner`` (which keeps it in step), and read it from
 /// a ``Rewrite/Condition`` by capturing it. Outside a runner, call ``sync()`` after adding
-/// nodes and ``absorbMerges()`` after a rebuild, before the core's merge log is cleared.
+/// nodes (before unions), and pass what ``EGraph/rebuild()`` returns to ``absorb(_:)``.
 public final class AnalysisData<Analysis: EClassAnalysis> {
     /// The analysis.
     public let analysis: Analysis
@@ -70,13 +70,25 @@ public final class AnalysisData<Analysis: EClassAnalysis> {
         var count: UInt32 = 0
         guard eg_merges(graph.handle, &pairs, &count) == EG_OK, let pairs, count > 0 else { return }
         for i in 0..<Int(count) {
-            let absorbed = Int(pairs[2 * i]), survivor = Int(pairs[2 * i + 1])
-            guard absorbed < values.count, survivor < values.count else { continue }
-            switch (values[survivor], values[absorbed]) {
-            case (let s?, let a?): values[survivor] = analysis.merge(s, a)
-            case (nil, let a?): values[survivor] = a
-            default: break
-            }
+            apply(absorbed: Int(pairs[2 * i]), survivor: Int(pairs[2 * i + 1]))
+        }
+    }
+
+    /// Replays the merges of a rebuild (see ``absorbMerges()``).
+    ///
+    /// - Complexity: O(merges).
+    public func absorb(_ summary: RebuildSummary) {
+        for merge in summary.merges {
+            apply(absorbed: Int(merge.absorbed.rawValue), survivor: Int(merge.survivor.rawValue))
+        }
+    }
+
+    private func apply(absorbed: Int, survivor: Int) {
+        guard absorbed < values.count, survivor < values.count else { return }
+        switch (values[survivor], values[absorbed]) {
+        case (let s?, let a?): values[survivor] = analysis.merge(s, a)
+        case (nil, let a?): values[survivor] = a
+        default: break
         }
     }
 

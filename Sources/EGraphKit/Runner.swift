@@ -48,6 +48,9 @@ public final class Runner {
     private var backoff: [BackoffState]
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
     private var matcher: OpaquePointer?
+    /// (all nodes, classes) when the last run ended: if the graph changed outside the
+    /// runner since, merges may be unknown to the matcher, so semi-naive state is reset.
+    private var leftAt: (nodes: UInt32, classes: UInt32)?
 
     /// Matches per batch handed from the core's search to the apply step.
     static let batchSize: UInt32 = 4096
@@ -118,6 +121,9 @@ public final class Runner {
             matcher = created
         }
         let g = graph.handle
+        if let leftAt, leftAt != (eg_total_node_count(g), eg_class_count(g)) || eg_pending_count(g) > 0 {
+            for r in lastSearched.indices { lastSearched[r] = 0 }
+        }
         // Start from a clean graph, with analyses in step.
         analyses.forEach { $0.sync() }
         if eg_pending_count(g) > 0 {
@@ -188,6 +194,7 @@ public final class Runner {
         var memory = eg_memory_stats()
         _ = eg_memory(g, &memory)
         report.peakBytes = memory.peak_bytes + peak
+        leftAt = (eg_total_node_count(g), eg_class_count(g))
         report.stopReason = stop
         report.enodes = Int(eg_node_count(g))
         report.eclasses = Int(eg_class_count(g))

@@ -7,7 +7,9 @@
 /// class. Each class settles once and each node is pushed at most once, so there are no
 /// repeated passes over all classes. A class all of whose nodes depend on itself (a cycle
 /// with no way out) never settles: its cost stays infinite. A node whose own cost is
-/// `.infinity` is never chosen.
+/// `.infinity` is never chosen. Costs saturate at `Double.greatestFiniteMagnitude`:
+/// beyond 2^53 sums lose precision, so nodes differing by less than the rounding tie and
+/// go to the lower id.
 ///
 /// Ties: among ready nodes of equal cost, the lower node id (created first) wins. With
 /// strictly positive own costs every node of the minimal cost is ready when its class
@@ -57,12 +59,15 @@ struct TreeCostSolver {
                 for p in Int(parentStart[c])..<Int(parentStart[c + 1]) {
                     let parent = Int(parentNodes[p])
                     pending[parent] -= 1
-                    if pending[parent] == 0, rank[Int(nodeClass[parent])] == .max {
+                    if pending[parent] == 0, rank[Int(nodeClass[parent])] == .max, own[parent].isFinite {
                         var total = own[parent]
                         for i in Int(childStart[parent])..<Int(childStart[parent + 1]) {
                             total += best[Int(children[i])]
                         }
-                        if total.isFinite { heap.push(total, UInt32(parent)) }
+                        // Tree costs grow exponentially with sharing (a residual chain
+                        // doubles them per block); saturate rather than overflow to the
+                        // infinity that means "no term".
+                        heap.push(Swift.min(total, Double.greatestFiniteMagnitude), UInt32(parent))
                     }
                 }
             }

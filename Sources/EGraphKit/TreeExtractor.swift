@@ -26,6 +26,9 @@ public struct TreeExtractor {
     }
 
     /// The best tree cost of the class of `id`, or `nil` when it has no finite term.
+    ///
+    /// Tree costs of shared DAGs grow exponentially; they saturate at
+    /// `Double.greatestFiniteMagnitude` instead of overflowing.
     /// - Complexity: O(1).
     public func cost(of id: EClassID) -> Double? {
         let c = Int(graph.canonical[Int(id.rawValue)])

@@ -142,11 +142,11 @@ public struct LlamaConfig: Hashable, Sendable {
                     vocab: 256, rmsNormEps: 1e-5, ropeTheta: 10000, tiedEmbeddings: true)
     }
 
-    func validate(sequenceLength: Int) throws {
+    func validate(sequenceLength: Int, field lengthField: String = "sequenceLength") throws {
         let model = "Llama"
         for (value, field) in [(layers, "layers"), (hidden, "hidden"), (heads, "heads"),
                                (kvHeads, "kvHeads"), (headDim, "headDim"), (ffn, "ffn"),
-                               (vocab, "vocab"), (sequenceLength, "sequenceLength")]
+                               (vocab, "vocab"), (sequenceLength, lengthField)]
         {
             try Models.requirePositive(value, field, model: model)
         }
@@ -184,68 +184,16 @@ extension Models {
                              training: Bool = false) throws -> Graph
     {
         try config.validate(sequenceLength: sequenceLength)
-        let s = sequenceLength
-        let hidden = config.hidden
-        let eps = config.rmsNormEps
-        let (nh, nkv, hd) = (config.heads, config.kvHeads, config.headDim)
         var g = Graph()
-
-        let tokens = try g.input("token_ids", shape: [s], dtype: .u32)
-        let embed = try g.parameter("model.embed_tokens.weight", shape: [config.vocab, hidden])
+        let tokens = try g.input("token_ids", shape: [sequenceLength], dtype: .u32)
+        let embed = try g.parameter("model.embed_tokens.weight", shape: [config.vocab, config.hidden])
         var x = try g.embedding(tokens, embed)
-
         for layer in 0..<config.layers {
-            let prefix = "model.layers.\(layer)"
-            let ln1 = try g.parameter(prefix + ".input_layernorm.weight", shape: [hidden])
-            var h = try g.rmsNorm(x, ln1, eps: eps)
-            let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
-            let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [hidden, config.kvWidth])
-            let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [hidden, config.kvWidth])
-            var q = try g.matmul(h, wq)
-            var k = try g.matmul(h, wk)
-            let v = try g.matmul(h, wv)
-            if config.qkNorm {
-                let qNorm = try g.parameter(prefix + ".self_attn.q_norm.weight", shape: [config.queryWidth])
-                let kNorm = try g.parameter(prefix + ".self_attn.k_norm.weight", shape: [config.kvWidth])
-                q = try g.rmsNorm(q, qNorm, eps: eps)
-                k = try g.rmsNorm(k, kNorm, eps: eps)
-            }
-            q = try g.rope(q, theta: config.ropeTheta, headDim: hd)
-            k = try g.rope(k, theta: config.ropeTheta, headDim: hd)
-            let attended: NodeID
-            if let window = config.attention.window(ofLayer: layer) {
-                attended = try g.slidingWindowAttention(q, k, v, numHeads: nh, numKVHeads: nkv,
-                                                        headDim: hd, windowSize: window)
-            } else {
-                attended = try g.causalAttention(q, k, v, numHeads: nh, numKVHeads: nkv, headDim: hd)
-            }
-            let wo = try g.parameter(prefix + ".self_attn.o_proj.weight", shape: [config.queryWidth, hidden])
-            let projected = try g.matmul(attended, wo)
-            x = try g.add(x, projected)
-
-            let ln2 = try g.parameter(prefix + ".post_attention_layernorm.weight", shape: [hidden])
-            h = try g.rmsNorm(x, ln2, eps: eps)
-            let wGate = try g.parameter(prefix + ".mlp.gate_proj.weight", shape: [hidden, config.ffn])
-            let wUp = try g.parameter(prefix + ".mlp.up_proj.weight", shape: [hidden, config.ffn])
-            let wDown = try g.parameter(prefix + ".mlp.down_proj.weight", shape: [config.ffn, hidden])
-            let gate = try g.matmul(h, wGate)
-            let up = try g.matmul(h, wUp)
-            let gated = try g.swiGLU(gate, up)
-            let down = try g.matmul(gated, wDown)
-            x = try g.add(x, down)
+            x = try llamaLayer(&g, x, layer: layer, config, cache: nil)
         }
-
-        let norm = try g.parameter("model.norm.weight", shape: [hidden])
-        x = try g.rmsNorm(x, norm, eps: eps)
-        let logits: NodeID
-        if config.tiedEmbeddings {
-            logits = try g.matmulBT(x, embed)
-        } else {
-            let head = try g.parameter("lm_head.weight", shape: [hidden, config.vocab])
-            logits = try g.matmul(x, head)
-        }
+        let logits = try llamaHead(&g, x, embed: embed, config)
         if training {
-            let labels = try g.input("labels", shape: [s, config.vocab])
+            let labels = try g.input("labels", shape: [sequenceLength, config.vocab])
             let loss = try g.crossEntropyLoss(logits, labels)
             try g.setOutputs([loss])
         } else {
@@ -284,67 +232,95 @@ extension Models {
     ///
     /// - Complexity: O(`config.layers`).
     public static func llamaDecode(_ config: LlamaConfig, cacheLength: Int) throws -> Graph {
-        try config.validate(sequenceLength: cacheLength)
-        let hidden = config.hidden
-        let eps = config.rmsNormEps
-        let (nh, nkv, hd) = (config.heads, config.kvHeads, config.headDim)
+        try config.validate(sequenceLength: cacheLength, field: "cacheLength")
         var g = Graph()
-
         let tokens = try g.input("token_ids", shape: [1], dtype: .u32)
         let position = try g.input("kv_pos", shape: [1], dtype: .u32)
-        let embed = try g.parameter("model.embed_tokens.weight", shape: [config.vocab, hidden])
+        let embed = try g.parameter("model.embed_tokens.weight", shape: [config.vocab, config.hidden])
         var x = try g.embedding(tokens, embed)
-
         for layer in 0..<config.layers {
-            let prefix = "model.layers.\(layer)"
-            let ln1 = try g.parameter(prefix + ".input_layernorm.weight", shape: [hidden])
-            var h = try g.rmsNorm(x, ln1, eps: eps)
-            let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
-            let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [hidden, config.kvWidth])
-            let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [hidden, config.kvWidth])
-            var q = try g.matmul(h, wq)
-            var k = try g.matmul(h, wk)
-            let v = try g.matmul(h, wv)
-            if config.qkNorm {
-                let qNorm = try g.parameter(prefix + ".self_attn.q_norm.weight", shape: [config.queryWidth])
-                let kNorm = try g.parameter(prefix + ".self_attn.k_norm.weight", shape: [config.kvWidth])
-                q = try g.rmsNorm(q, qNorm, eps: eps)
-                k = try g.rmsNorm(k, kNorm, eps: eps)
-            }
-            q = try g.rope(q, theta: config.ropeTheta, headDim: hd, offset: position)
-            k = try g.rope(k, theta: config.ropeTheta, headDim: hd, offset: position)
-            let kCache = try g.parameter("kv_cache.layer.\(layer).k", shape: [cacheLength, config.kvWidth])
-            let vCache = try g.parameter("kv_cache.layer.\(layer).v", shape: [cacheLength, config.kvWidth])
-            try g.cacheWrite(k, kCache, position)
-            try g.cacheWrite(v, vCache, position)
-            let attended = try g.cachedAttention(q, kCache, vCache, position, numHeads: nh,
-                                                 numKVHeads: nkv, headDim: hd)
-            let wo = try g.parameter(prefix + ".self_attn.o_proj.weight", shape: [config.queryWidth, hidden])
-            let projected = try g.matmul(attended, wo)
-            x = try g.add(x, projected)
-
-            let ln2 = try g.parameter(prefix + ".post_attention_layernorm.weight", shape: [hidden])
-            h = try g.rmsNorm(x, ln2, eps: eps)
-            let wGate = try g.parameter(prefix + ".mlp.gate_proj.weight", shape: [hidden, config.ffn])
-            let wUp = try g.parameter(prefix + ".mlp.up_proj.weight", shape: [hidden, config.ffn])
-            let wDown = try g.parameter(prefix + ".mlp.down_proj.weight", shape: [config.ffn, hidden])
-            let gate = try g.matmul(h, wGate)
-            let up = try g.matmul(h, wUp)
-            let gated = try g.swiGLU(gate, up)
-            let down = try g.matmul(gated, wDown)
-            x = try g.add(x, down)
+            x = try llamaLayer(&g, x, layer: layer, config,
+                               cache: (position: position, length: cacheLength))
         }
-
-        let norm = try g.parameter("model.norm.weight", shape: [hidden])
-        x = try g.rmsNorm(x, norm, eps: eps)
-        let logits: NodeID
-        if config.tiedEmbeddings {
-            logits = try g.matmulBT(x, embed)
-        } else {
-            let head = try g.parameter("lm_head.weight", shape: [hidden, config.vocab])
-            logits = try g.matmul(x, head)
-        }
+        let logits = try llamaHead(&g, x, embed: embed, config)
         try g.setOutputs([logits])
         return g
+    }
+
+    /// One decoder layer. With `cache`, the layer is a decode step: RoPE takes its offset
+    /// from `cache.position`, k and v are written into new cache parameters and the
+    /// attention reads the caches; otherwise the layer attends causally or in a window
+    /// as ``LlamaConfig/attention`` says.
+    private static func llamaLayer(_ g: inout Graph, _ input: NodeID, layer: Int,
+                                   _ config: LlamaConfig,
+                                   cache: (position: NodeID, length: Int)?) throws -> NodeID
+    {
+        let prefix = "model.layers.\(layer)"
+        let (hidden, eps) = (config.hidden, config.rmsNormEps)
+        let (nh, nkv, hd) = (config.heads, config.kvHeads, config.headDim)
+        var x = input
+
+        let ln1 = try g.parameter(prefix + ".input_layernorm.weight", shape: [hidden])
+        var h = try g.rmsNorm(x, ln1, eps: eps)
+        let wq = try g.parameter(prefix + ".self_attn.q_proj.weight",
+                                 shape: [hidden, config.queryWidth])
+        let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [hidden, config.kvWidth])
+        let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [hidden, config.kvWidth])
+        var q = try g.matmul(h, wq)
+        var k = try g.matmul(h, wk)
+        let v = try g.matmul(h, wv)
+        if config.qkNorm {
+            let qNorm = try g.parameter(prefix + ".self_attn.q_norm.weight", shape: [config.queryWidth])
+            let kNorm = try g.parameter(prefix + ".self_attn.k_norm.weight", shape: [config.kvWidth])
+            q = try g.rmsNorm(q, qNorm, eps: eps)
+            k = try g.rmsNorm(k, kNorm, eps: eps)
+        }
+        q = try g.rope(q, theta: config.ropeTheta, headDim: hd, offset: cache?.position)
+        k = try g.rope(k, theta: config.ropeTheta, headDim: hd, offset: cache?.position)
+
+        let attended: NodeID
+        if let cache {
+            let cacheShape = [cache.length, config.kvWidth]
+            let kCache = try g.parameter("kv_cache.layer.\(layer).k", shape: cacheShape)
+            let vCache = try g.parameter("kv_cache.layer.\(layer).v", shape: cacheShape)
+            try g.cacheWrite(k, kCache, cache.position)
+            try g.cacheWrite(v, vCache, cache.position)
+            attended = try g.cachedAttention(q, kCache, vCache, cache.position, numHeads: nh,
+                                             numKVHeads: nkv, headDim: hd)
+        } else if let window = config.attention.window(ofLayer: layer) {
+            attended = try g.slidingWindowAttention(q, k, v, numHeads: nh, numKVHeads: nkv,
+                                                    headDim: hd, windowSize: window)
+        } else {
+            attended = try g.causalAttention(q, k, v, numHeads: nh, numKVHeads: nkv, headDim: hd)
+        }
+        let wo = try g.parameter(prefix + ".self_attn.o_proj.weight",
+                                 shape: [config.queryWidth, hidden])
+        let projected = try g.matmul(attended, wo)
+        x = try g.add(x, projected)
+
+        let ln2 = try g.parameter(prefix + ".post_attention_layernorm.weight", shape: [hidden])
+        h = try g.rmsNorm(x, ln2, eps: eps)
+        let wGate = try g.parameter(prefix + ".mlp.gate_proj.weight", shape: [hidden, config.ffn])
+        let wUp = try g.parameter(prefix + ".mlp.up_proj.weight", shape: [hidden, config.ffn])
+        let wDown = try g.parameter(prefix + ".mlp.down_proj.weight", shape: [config.ffn, hidden])
+        let gate = try g.matmul(h, wGate)
+        let up = try g.matmul(h, wUp)
+        let gated = try g.swiGLU(gate, up)
+        let down = try g.matmul(gated, wDown)
+        return try g.add(x, down)
+    }
+
+    /// The final RMS norm and the LM head: `matmulBT(x, embed)` when the embeddings are
+    /// tied, else a new `lm_head.weight` and a matmul.
+    private static func llamaHead(_ g: inout Graph, _ x: NodeID, embed: NodeID,
+                                  _ config: LlamaConfig) throws -> NodeID
+    {
+        let norm = try g.parameter("model.norm.weight", shape: [config.hidden])
+        let normed = try g.rmsNorm(x, norm, eps: config.rmsNormEps)
+        if config.tiedEmbeddings {
+            return try g.matmulBT(normed, embed)
+        }
+        let head = try g.parameter("lm_head.weight", shape: [config.hidden, config.vocab])
+        return try g.matmul(normed, head)
     }
 }

@@ -128,7 +128,8 @@ extension Models {
             var h = try g.rmsNorm(x, ln1, eps: eps)
             let attended: NodeID
             if layer % 2 == 1 {
-                let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
+                let wq = try g.parameter(prefix + ".self_attn.q_proj.weight",
+                                         shape: [hidden, config.queryWidth])
                 let q = try g.matmul(h, wq)
                 // The reference declares the VLM features before the k/v weights when
                 // training and after them for inference; both orders are kept.
@@ -150,7 +151,8 @@ extension Models {
                     ? try g.multiHeadAttn(q, k, v, numHeads: nh, numKVHeads: nkv, headDim: hd, isCross: true)
                     : try g.crossAttention(q, k, v, numHeads: nh, numKVHeads: nkv, headDim: hd)
             } else {
-                let wq = try g.parameter(prefix + ".self_attn.q_proj.weight", shape: [hidden, config.queryWidth])
+                let wq = try g.parameter(prefix + ".self_attn.q_proj.weight",
+                                         shape: [hidden, config.queryWidth])
                 let wk = try g.parameter(prefix + ".self_attn.k_proj.weight", shape: [hidden, config.kvWidth])
                 let wv = try g.parameter(prefix + ".self_attn.v_proj.weight", shape: [hidden, config.kvWidth])
                 let q = try g.matmul(h, wq)
