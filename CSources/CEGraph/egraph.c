@@ -2,7 +2,7 @@
  * iteration stamps and the operator index.
  *
  * Per node the core keeps: op (4 bytes), payload (8), child offset (4), union-find link (4),
- * member-ring link (4), parent-ring tail (4) and parent count (4), a dead bit; per child
+ * member-ring link (4), parent-ring tail (4), a dead bit and a queued bit; per child
  * slot: the child (4) and a parent-ring link (4); plus one hashcons slot (5 bytes, load
  * 0.6-0.8) and one operator-index entry (4) per live node. */
 #include "egraph_internal.h"
@@ -40,7 +40,7 @@ void eg_destroy(eg_egraph *g) {
     eg_mem_free(m, g->uf, cap * 4);
     eg_mem_free(m, g->member_next, cap * 4);
     eg_mem_free(m, g->parent_tail, cap * 4);
-    eg_mem_free(m, g->parent_count, cap * 4);
+    eg_mem_free(m, g->queued_bits, ((cap + 63) / 64) * 8);
     eg_mem_free(m, g->children, (size_t)g->edge_cap * 4);
     eg_mem_free(m, g->edge_next, (size_t)g->edge_cap * 4);
     eg_mem_free(m, g->hc_ctrl, g->hc_cap);
@@ -77,10 +77,11 @@ static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
     EG_GROW(uf, 4, old, now);
     EG_GROW(member_next, 4, old, now);
     EG_GROW(parent_tail, 4, old, now);
-    EG_GROW(parent_count, 4, old, now);
     size_t old_words = (old + 63) / 64, new_words = (now + 63) / 64;
     EG_GROW(dead_bits, 8, old_words, new_words);
     memset(g->dead_bits + old_words, 0, (new_words - old_words) * 8);
+    EG_GROW(queued_bits, 8, old_words, new_words);
+    memset(g->queued_bits + old_words, 0, (new_words - old_words) * 8);
 #undef EG_GROW
     g->node_cap = cap;
     return true;
@@ -110,7 +111,7 @@ static bool eg_grow_edges_to(eg_egraph *g, uint32_t cap) {
 static bool eg_reserve_nodes(eg_egraph *g, uint64_t extra_nodes, uint64_t extra_edges) {
     uint64_t need_n = (uint64_t)g->n + extra_nodes;
     uint64_t need_e = (uint64_t)g->edges + extra_edges;
-    if (need_n > EG_MAX_NODES || need_e > UINT32_MAX) return false;
+    if (need_n > EG_MAX_NODES || need_e > EG_MAX_EDGES) return false;
     if (need_n > g->node_cap) {
         uint32_t cap = eg_grow_capacity(g->node_cap, need_n, 256);
         if (cap > EG_MAX_NODES) cap = EG_MAX_NODES;
@@ -125,7 +126,7 @@ static bool eg_reserve_nodes(eg_egraph *g, uint64_t extra_nodes, uint64_t extra_
 
 eg_status eg_reserve(eg_egraph *g, uint32_t nodes, uint64_t children) {
     if (!g) return EG_ERR_BAD_ARGUMENT;
-    if (nodes > EG_MAX_NODES || children > UINT32_MAX) return EG_ERR_CAPACITY;
+    if (nodes > EG_MAX_NODES || children > EG_MAX_EDGES) return EG_ERR_CAPACITY;
     if (nodes > g->node_cap && !eg_grow_nodes_to(g, nodes)) return EG_ERR_OUT_OF_MEMORY;
     if (children > g->edge_cap && !eg_grow_edges_to(g, (uint32_t)children))
         return EG_ERR_OUT_OF_MEMORY;
@@ -185,7 +186,6 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     g->uf[id] = id;
     g->member_next[id] = id;
     g->parent_tail[id] = EG_NONE;
-    g->parent_count[id] = 0;
     if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
     for (uint32_t k = 0; k < arity; k++) {
         uint32_t e = b + k, c = children[k];
@@ -197,7 +197,6 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
             g->edge_next[e] = g->edge_next[t];
             g->edge_next[t] = e;
         }
-        g->parent_count[c]++;
     }
     g->edges = b + arity;
     g->child_offsets[id + 1] = g->edges;
@@ -226,7 +225,7 @@ static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
         *out = eg_find_root(g, hit);
         return EG_OK;
     }
-    if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > UINT32_MAX)
+    if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > EG_MAX_EDGES)
         return EG_ERR_CAPACITY;
     if (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
         !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
@@ -351,7 +350,6 @@ void eg_pop_node(eg_egraph *g) {
         } else {
             g->edge_next[t] = g->edge_next[k];
         }
-        g->parent_count[c]--;
     }
     g->edges = b;
     g->n = id;
@@ -443,14 +441,14 @@ eg_status eg_class_ids(const eg_egraph *g, uint32_t *out, uint32_t cap, uint32_t
     if (cap < g->classes) return EG_ERR_BUFFER_TOO_SMALL;
     uint32_t w = 0;
     for (uint32_t i = 0; i < g->n; i++)
-        if (g->uf[i] == i) out[w++] = i;
+        if (eg_is_root(g, i)) out[w++] = i;
     return EG_OK;
 }
 
 uint32_t eg_next_class(const eg_egraph *g, uint32_t start) {
     if (!g) return EG_NONE;
     for (uint32_t i = start; i < g->n; i++)
-        if (g->uf[i] == i) return i;
+        if (eg_is_root(g, i)) return i;
     return EG_NONE;
 }
 
@@ -520,7 +518,7 @@ eg_status eg_class_index(eg_egraph *g, uint32_t *class_ids, uint32_t class_cap,
     if (!rank) return EG_ERR_OUT_OF_MEMORY;
     uint32_t k = 0;
     for (uint32_t i = 0; i < g->n; i++)
-        if (g->uf[i] == i) {
+        if (eg_is_root(g, i)) {
             rank[i] = k;
             class_ids[k++] = i;
         }

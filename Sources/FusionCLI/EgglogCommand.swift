@@ -39,7 +39,18 @@ struct EgglogCommand: ParsableCommand, LoggingOptionsProvider {
     }
 
     func run() throws {
-        _ = try parsedProgram()
-        throw CommandFailure.usage("egglog: running programs is not available in this build yet")
+        let parsed = try parsedProgram()
+        let interpreter = EgglogInterpreter(logger: Logger(label: "fusion.egglog"))
+        // Without --json, each command's output is printed as soon as the command
+        // completes, as egglog does: a later failure leaves only complete output behind.
+        let result: EgglogRunResult
+        do {
+            result = try interpreter.run(parsed) { text in
+                if !json { StandardStreams.outRaw(text) }
+            }
+        } catch {
+            throw CommandFailure.invalidInput(error.message(file: program))
+        }
+        if json { StandardStreams.out(result.json) }
     }
 }

@@ -15,6 +15,11 @@ enum StandardStreams {
         write(text, to: FileHandle.standardError)
     }
 
+    /// Writes `text` to standard output as it is.
+    static func outRaw(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     private static func write(_ text: String, to handle: FileHandle) {
         var text = text
         if !text.hasSuffix("\n") { text += "\n" }

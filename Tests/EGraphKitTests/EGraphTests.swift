@@ -169,6 +169,7 @@ struct EGraphTests {
             #expect(Array(s.children(of: Int(f.rawValue))) == [0, 0])
             #expect(s.isLive(0) && s.isLive(1) && s.isLive(2))
             #expect(s.unionFindLinks[1] == 0)
+            #expect(s.unionFindLinks[0] == 0)
         }
     }
 

@@ -41,16 +41,6 @@ extension Graph {
         try self.init(json: [UInt8](data), file: path, validate: validate)
     }
 
-    /// A graph made of already-read parts, checked by the caller.
-    init(uncheckedNodes nodes: [Node], outputs: [NodeID], paramGradOutputs: Int, derivedParams: [DerivedParam]) {
-        self.init()
-        reserveCapacity(nodes.count)
-        for node in nodes {
-            appendUnchecked(node)
-        }
-        setOutputsUnchecked(outputs, paramGradOutputs: paramGradOutputs)
-        setDerivedParams(derivedParams)
-    }
 }
 
 /// A node's fields other than `id`, `op`, `dtype`, `shape` and `inputs`, kept raw
@@ -368,18 +358,26 @@ struct GraphReader {
         var opName: String?, opOffset = start
         var dtype: DType?
         var shape: [Int]?
-        var inputs: [Int]?
+        var inputs: [NodeID]?
         var parameters = NodeParameters(scanner: scanner, node: index, nodeStart: start)
-        var seen: [String] = []
+        var seen: UInt8 = 0  // bits for id, op, dtype, shape, inputs
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
                 let keyOffset = scanner.offset
                 let key = try scanner.readKey()
-                if seen.contains(key) {
+                let bit: UInt8 = switch key {
+                case "id": 1
+                case "op": 2
+                case "dtype": 4
+                case "shape": 8
+                case "inputs": 16
+                default: 0
+                }
+                if seen & bit != 0 || (bit == 0 && parameters.entries.contains { $0.key == key }) {
                     throw scanner.error(.mistypedField, at: keyOffset, node: index, field: key,
                                         "field \"\(key)\" appears twice")
                 }
-                seen.append(key)
+                seen |= bit
                 scanner.skipWhitespace()
                 let valueOffset = scanner.offset
                 switch key {
@@ -399,7 +397,7 @@ struct GraphReader {
                 case "shape":
                     shape = try readIntegers(field: "shape", node: index)
                 case "inputs":
-                    inputs = try readIntegers(field: "inputs", node: index)
+                    inputs = try readIntegers(field: "inputs", node: index).map { NodeID(clamping: $0) }
                 case "data" where scanner.peek() == UInt8(ascii: "["):
                     parameters.entries.append(.init(key: key, value: .floats(try readFloats(field: key, node: index)),
                                                     offset: valueOffset))
@@ -455,7 +453,7 @@ struct GraphReader {
             result.graphError = error
             throw result
         }
-        nodes.append(Node(id: nodeID, op: op, inputs: inputs.map { NodeID(clamping: $0) }, type: type))
+        nodes.append(Node(id: nodeID, op: op, inputs: inputs, type: type))
         nodeStarts.append(start)
     }
 

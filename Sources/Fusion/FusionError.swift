@@ -1,0 +1,86 @@
+import TensorGraph
+
+/// A graph the optimizer cannot work on, naming the offending node.
+public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Kind: String, Hashable, Sendable {
+        /// An input id names no node.
+        case inputOutOfRange
+        /// A live node reads a `Nop`.
+        case inputIsNop
+        /// The graph has a cycle through the node.
+        case cycle
+        /// An output id names no node.
+        case outputOutOfRange
+        /// An output is a `Nop`.
+        case outputIsNop
+        /// A node has the wrong number of inputs for its op.
+        case arity
+        /// The e-graph engine failed (out of memory, or an internal inconsistency).
+        case engine
+    }
+
+    /// What is wrong.
+    public var kind: Kind
+    /// The offending node (for outputs: the output's node id, when in range).
+    public var node: NodeID?
+    /// An explanation.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, node: NodeID?, message: String) {
+        self.kind = kind
+        self.node = node
+        self.message = message
+    }
+
+    /// `node 12: …`.
+    public var description: String {
+        (node.map { "node \($0): " } ?? "") + message
+    }
+
+    /// Checks what the optimizer relies on: ids in range, arities, no live node reading a
+    /// `Nop`, outputs live, no cycle.
+    ///
+    /// - Complexity: O(n + total inputs).
+    static func checkStructure(of graph: Graph) throws(FusionError) {
+        let nodes = graph.nodes
+        var ordered = true
+        for node in nodes where !node.isNop {
+            if let arity = node.op.arity, !arity.contains(node.inputs.count) {
+                throw FusionError(.arity, node: node.id,
+                                  message: "\(node.op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(node.inputs.count)")
+            }
+            for (slot, input) in node.inputs.enumerated() {
+                guard input.index < nodes.count else {
+                    throw FusionError(.inputOutOfRange, node: node.id,
+                                      message: "input \(slot) is \(input), but the graph has \(nodes.count) nodes")
+                }
+                if nodes[input.index].isNop {
+                    throw FusionError(.inputIsNop, node: node.id,
+                                      message: "input \(slot) is node \(input), a Nop")
+                }
+                if input.index >= node.id.index { ordered = false }
+            }
+        }
+        for (position, output) in graph.outputs.enumerated() {
+            guard output.index < nodes.count else {
+                throw FusionError(.outputOutOfRange, node: nil,
+                                  message: "outputs[\(position)] is \(output), but the graph has \(nodes.count) nodes")
+            }
+            if nodes[output.index].isNop {
+                throw FusionError(.outputIsNop, node: output, message: "outputs[\(position)] is a Nop")
+            }
+        }
+        if !ordered {
+            let order = EgglogEncoding.topologicalOrder(graph)
+            var position = [Int](repeating: -1, count: nodes.count)
+            for (i, index) in order.enumerated() { position[index] = i }
+            for index in order {
+                for input in nodes[index].inputs where position[input.index] >= position[index] {
+                    throw FusionError(.cycle, node: nodes[index].id, message: "the node is on a cycle")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import EGraphKit
+import TensorGraph
+
+/// The e-graph language of tensor ops: one operator per op of the IR, and the interning
+/// of each node's op parameters and output type into the e-node's payload.
+///
+/// An e-node's identity is `(operator, payload, children)`. The payload is the interned
+/// id of the node's full op value (its parameters: eps, theta, head counts, conv
+/// geometry, a `Parameter`'s or `Input`'s name) together with its output type (dtype and
+/// shape), so two nodes are the same e-node only if they compute the same thing at the
+/// same type. `Constant` and `CacheWrite` nodes are keyed by their node id instead: a
+/// constant is its own value (as in the original encoding) and a side effect is never
+/// merged with another.
+///
+/// Two operators have no op of their own: `ConcatWeight(wg, wu)` and
+/// `WinogradWeight(w)` are derived-parameter e-nodes (a weight the runtime computes from
+/// other weights); their payload is the `Parameter` they become.
+final class FusionLanguage {
+    /// One interned payload.
+    struct Payload {
+        /// The op with its parameters.
+        var op: Op
+        /// The output type.
+        var type: TensorType
+        /// The interned id of `type`.
+        var typeID: UInt32
+    }
+
+    /// The operator table (patterns are compiled against it).
+    let table = OperatorTable()
+    /// Interned payloads, indexed by payload.
+    private(set) var payloads: [Payload] = []
+    /// Interned output types, indexed by type id.
+    private(set) var types: [TensorType] = []
+    private var payloadIDs: [PayloadKey: UInt64] = [:]
+    private var typeIDs: [TensorType: UInt32] = [:]
+    private var operatorIDs: [String: UInt32] = [:]
+
+    /// The operator of a derived concatenated weight `ConcatWeight(wg, wu)`.
+    let concatWeight: UInt32
+    /// The operator of a derived Winograd weight `WinogradWeight(w)`.
+    let winogradWeight: UInt32
+    /// The `Parameter` operator.
+    let parameter: UInt32
+
+    /// The key of an interned payload: the op value and the output type.
+    private struct PayloadKey: Hashable {
+        var op: Op
+        var type: TensorType
+    }
+
+    /// Declares every operator.
+    init() {
+        var names = Self.opNames
+        names.append(contentsOf: ["RoPE+offset", "RoPEGrad+offset", "ConcatWeight", "WinogradWeight"])
+        for name in names {
+            let arity = Self.arity(ofOperatorNamed: name)
+            // Every operator carries one literal, the payload (an i64 holding the id).
+            let id = try! table.declare(name, arity: arity, literals: [.int])
+            operatorIDs[name] = id.rawValue
+        }
+        concatWeight = operatorIDs["ConcatWeight"]!
+        winogradWeight = operatorIDs["WinogradWeight"]!
+        parameter = operatorIDs["Parameter"]!
+    }
+
+    /// The operator id named `name`.
+    func operatorID(_ name: String) -> UInt32 { operatorIDs[name]! }
+
+    /// The operator of a node with `op` and `inputCount` inputs.
+    func operatorID(for op: Op, inputCount: Int) -> UInt32 {
+        switch op {
+        case .rope where inputCount == 2: operatorIDs["RoPE+offset"]!
+        case .ropeGrad where inputCount == 2: operatorIDs["RoPEGrad+offset"]!
+        default: operatorIDs[op.name]!
+        }
+    }
+
+    /// The interned id of a type.
+    func typeID(_ type: TensorType) -> UInt32 {
+        if let id = typeIDs[type] { return id }
+        let id = UInt32(types.count)
+        types.append(type)
+        typeIDs[type] = id
+        return id
+    }
+
+    /// The payload of `op` at `type` (the same id for the same op value and type).
+    ///
+    /// - Complexity: O(size of op and type) expected.
+    func payload(_ op: Op, _ type: TensorType) -> UInt64 {
+        let key = PayloadKey(op: op, type: type)
+        if let id = payloadIDs[key] { return id }
+        let id = UInt64(payloads.count)
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type)))
+        payloadIDs[key] = id
+        return id
+    }
+
+    /// A payload never shared with another node (constants, side effects).
+    func uniquePayload(_ op: Op, _ type: TensorType) -> UInt64 {
+        let id = UInt64(payloads.count)
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type)))
+        return id
+    }
+
+    /// Whether `op` is keyed by node id rather than by value.
+    static func isUnique(_ op: Op) -> Bool {
+        switch op {
+        case .constant, .cacheWrite: true
+        default: false
+        }
+    }
+
+    /// The payload entry of `payload`.
+    @inline(__always)
+    subscript(payload: UInt64) -> Payload { payloads[Int(payload)] }
+
+    /// The number of children of each operator.
+    private static func arity(ofOperatorNamed name: String) -> Int {
+        switch name {
+        case "RoPE+offset", "RoPEGrad+offset", "ConcatWeight": 2
+        case "WinogradWeight": 1
+        case "RoPE", "RoPEGrad": 1
+        default: opArity[name] ?? 0
+        }
+    }
+
+    /// Every op name of the IR but `Nop`, with its input count.
+    private static let opArity: [String: Int] = {
+        var result: [String: Int] = [:]
+        for (name, arity) in opTable { result[name] = arity }
+        return result
+    }()
+
+    /// Op names in a fixed order (operator ids follow it).
+    private static let opNames: [String] = opTable.map(\.0)
+
+    private static let opTable: [(String, Int)] = [
+        ("Parameter", 0), ("Input", 0), ("Constant", 0),
+        ("MatMul", 2), ("MatMulAT", 2), ("MatMulBT", 2),
+        ("FusedMatMulAdd", 3), ("FusedMatMulATAdd", 3), ("FusedMatMulBTAdd", 3), ("FusedRmsNormMatMul", 3),
+        ("Add", 2), ("Mul", 2), ("Greater", 2), ("BiasAdd", 2),
+        ("Relu", 1), ("Sigmoid", 1), ("Tanh", 1), ("Neg", 1), ("Abs", 1), ("Log", 1), ("Recip", 1),
+        ("Silu", 1), ("Gelu", 1), ("Identity", 1), ("StopGradient", 1), ("SwiGLU", 2), ("SwiGLUConcat", 1),
+        ("SumAll", 1), ("MeanAll", 1), ("SumRows", 1), ("Softmax", 1), ("LogSoftmax", 1),
+        ("CrossEntropyLoss", 2), ("BceLoss", 2), ("Transpose", 1),
+        ("RmsNorm", 2), ("RmsNormGradW", 3), ("RmsNormGradX", 3),
+        ("LayerNorm", 3), ("LayerNormGradWB", 3), ("LayerNormGradX", 3),
+        ("Embedding", 2), ("ScatterAdd", 2), ("RoPE", 1), ("RoPEGrad", 1),
+        ("CausalAttention", 3), ("FullAttention", 3), ("SlidingWindowAttention", 3),
+        ("CausalAttentionRoPE", 3), ("CrossAttention", 3), ("MultiHeadAttn", 3),
+        ("MultiHeadAttnGradQ", 4), ("MultiHeadAttnGradK", 4), ("MultiHeadAttnGradV", 4),
+        ("CacheWrite", 3), ("CachedAttention", 4),
+        ("SwiGLUGradGate", 3), ("SwiGLUGradUp", 2), ("SiluGrad", 2), ("SwiGLUConcatGrad", 2),
+        ("Conv2d", 2), ("Conv2dGradInput", 2), ("Conv2dGradWeight", 2), ("WinogradConv2d", 3),
+        ("MaxPool2d", 1), ("GlobalAvgPool", 1), ("GlobalAvgPoolGrad", 1),
+        ("GroupNorm", 3), ("GroupNormSilu", 3), ("GroupNormGradInput", 3), ("GroupNormGradWeightBias", 2),
+        ("Concat", 2), ("SplitA", 1), ("SplitB", 1), ("Upsample2x", 1), ("Upsample2xGrad", 1),
+    ]
+}

@@ -1,0 +1,99 @@
+import EGraphKit
+import TensorGraph
+
+/// The input graph as e-nodes: one e-node per live node, added in one batch in
+/// topological order, so that e-node ids follow that order.
+struct GraphEncoding {
+    /// The e-node each node became (`.max` for `Nop`s). Identical nodes share one e-node.
+    let enodeOf: [UInt32]
+    /// The lowest node id that became each e-node (ids below ``originalCount``).
+    let homeNode: [Int32]
+    /// E-node ids below this were added for the input graph.
+    let originalCount: Int
+    /// The `Parameter` classes of the input graph, by name.
+    let parameterClasses: [String: EClassID]
+    /// Nodes that must stay: outputs and side effects.
+    let pinned: [Bool]
+    /// Nodes with no live consumer.
+    let isSink: [Bool]
+
+    /// Adds every live node of `graph` to `egraph`.
+    ///
+    /// - Complexity: O(n + total inputs) expected.
+    init(_ graph: Graph, into egraph: EGraph, language: FusionLanguage) throws {
+        let nodes = graph.nodes
+        let order = EgglogEncoding.topologicalOrder(graph)
+        var entryOf = [Int32](repeating: -1, count: nodes.count)
+        var batch = ENodeBatch()
+        batch.reserveCapacity(entries: order.count, children: order.count * 2)
+        var kids: [ENodeBatch.Child] = []
+        var hasConsumer = [Bool](repeating: false, count: nodes.count)
+        for index in order {
+            let node = nodes[index]
+            let payload = FusionLanguage.isUnique(node.op)
+                ? language.uniquePayload(node.op, node.type) : language.payload(node.op, node.type)
+            kids.removeAll(keepingCapacity: true)
+            for input in node.inputs {
+                kids.append(.entry(Int(entryOf[input.index])))
+                hasConsumer[input.index] = true
+            }
+            entryOf[index] = Int32(batch.append(op: language.operatorID(for: node.op, inputCount: node.inputs.count),
+                                                payload: payload, children: kids))
+        }
+        let classes = try egraph.add(batch)
+        originalCount = egraph.totalNodeCount
+        var enodeOf = [UInt32](repeating: .max, count: nodes.count)
+        var homeNode = [Int32](repeating: -1, count: originalCount)
+        var parameters: [String: EClassID] = [:]
+        var pinned = [Bool](repeating: false, count: nodes.count)
+        var isSink = [Bool](repeating: false, count: nodes.count)
+        for index in order {
+            let e = classes[Int(entryOf[index])].rawValue
+            enodeOf[index] = e
+            if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
+            let node = nodes[index]
+            if case .parameter(let name) = node.op, parameters[name] == nil { parameters[name] = EClassID(e) }
+            pinned[index] = node.op.hasSideEffect || graph.isOutput(node.id)
+            isSink[index] = !hasConsumer[index]
+        }
+        self.enodeOf = enodeOf
+        self.homeNode = homeNode
+        self.parameterClasses = parameters
+        self.pinned = pinned
+        self.isSink = isSink
+    }
+
+    /// The extraction roots: the classes of outputs, side effects and nodes nobody
+    /// consumes (dead code is kept, as the reference keeps it), and the child classes of a
+    /// pinned node whose class another node represents (it is then kept as it was).
+    func roots(_ storage: ENodeStorage) -> [UInt32] {
+        let home = homes(storage)
+        var roots: [UInt32] = []
+        for index in enodeOf.indices where enodeOf[index] != .max {
+            let e = Int(enodeOf[index])
+            guard pinned[index] || isSink[index] else { continue }
+            roots.append(UInt32(e))
+            if pinned[index], home[Int(Self.find(storage, UInt32(e)))] != Int32(index) {
+                roots.append(contentsOf: storage.children(of: e))
+            }
+        }
+        return roots
+    }
+
+    /// The lowest node id whose e-node is in each canonical class (-1: none).
+    func homes(_ storage: ENodeStorage) -> [Int32] {
+        var home = [Int32](repeating: -1, count: storage.count)
+        for e in 0..<originalCount where homeNode[e] >= 0 {
+            let c = Int(Self.find(storage, UInt32(e)))
+            if home[c] < 0 || home[c] > homeNode[e] { home[c] = homeNode[e] }
+        }
+        return home
+    }
+
+    /// The canonical class of `id`, following the union-find links without changing them.
+    static func find(_ storage: ENodeStorage, _ id: UInt32) -> UInt32 {
+        var x = id
+        while storage.unionFindLinks[Int(x)] != x { x = storage.unionFindLinks[Int(x)] }
+        return x
+    }
+}

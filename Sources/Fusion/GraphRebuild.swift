@@ -1,0 +1,154 @@
+import EGraphKit
+import TensorGraph
+
+/// Turns an extraction back into a ``Graph`` in the reference's conventions.
+///
+/// - A needed class is written at its *home*, the lowest id of the input nodes in it: an
+///   untouched node keeps its id, and a fused op takes its consumer's id (a fusion adds
+///   the fused e-node to the consumer's class).
+/// - A class with no input node (a widened matmul, a derived weight) is appended, in the
+///   order of the fusions that use it (by pass, then by node id), children first.
+/// - Every other live node becomes `Nop` (keeping its old inputs and type), except leaves
+///   (never removed) and pinned nodes (outputs, side effects) that a rewrite merged into
+///   another node's class: those are kept as they were, reading the new nodes.
+/// - A derived-parameter e-node becomes a `Parameter` and its record is appended to the
+///   graph's derived parameters.
+struct GraphRebuild {
+    let input: Graph
+    let encoding: GraphEncoding
+    let extraction: FusionExtractor
+    let language: FusionLanguage
+    let egraph: EGraph
+    let derivedRecords: [String: DerivedParam]
+    /// The fusions found, in the reference's order.
+    private(set) var fusions: [AppliedFusion] = []
+
+    init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, language: FusionLanguage,
+         egraph: EGraph, derivedRecords: [String: DerivedParam])
+    {
+        self.input = input
+        self.encoding = encoding
+        self.extraction = extraction
+        self.language = language
+        self.egraph = egraph
+        self.derivedRecords = derivedRecords
+    }
+
+    mutating func run() -> Graph {
+        egraph.withNodeStorage { storage in build(storage) }
+    }
+
+    /// The fusion an e-node built by a rule stands for, from its operator.
+    private func kind(ofRuleNode n: Int, _ storage: ENodeStorage, replacing original: Op) -> FusionKind? {
+        switch language[storage.payloads[n]].op {
+        case .fusedMatMulAdd: .matMulAdd
+        case .fusedMatMulATAdd: .matMulATAdd
+        case .fusedMatMulBTAdd: .matMulBTAdd
+        case .silu: .silu
+        case .swiGLU: .swiGLU
+        case .swiGLUConcat: .swiGLUConcat
+        case .fusedRmsNormMatMul: .rmsNormMatMul
+        case .causalAttentionRoPE: .ropeAttention
+        case .groupNormSilu: .groupNormSilu
+        case .winogradConv2d: .winograd
+        case .relu: .reluIdempotence
+        default: nil
+        }
+    }
+
+    private mutating func build(_ storage: ENodeStorage) -> Graph {
+        let nodes = input.nodes
+        let home = encoding.homes(storage)
+        let canonical = extraction.canonical
+        var slot = [Int32](repeating: -1, count: storage.count)
+        for c in 0..<storage.count where home[c] >= 0 && extraction.isNeeded(UInt32(c)) {
+            slot[c] = home[c]
+        }
+
+        // Fusions: needed classes whose home now holds an e-node a rule built.
+        var found: [AppliedFusion] = []
+        for c in 0..<storage.count where slot[c] >= 0 {
+            let chosen = Int(extraction.choice[c])
+            guard chosen >= encoding.originalCount else { continue }
+            let at = Int(home[c])
+            if let kind = kind(ofRuleNode: chosen, storage, replacing: nodes[at].op) {
+                found.append(AppliedFusion(kind, at: NodeID(at)))
+            }
+        }
+        // Simplifications: rewritten-away nodes whose class another node represents.
+        for index in nodes.indices where encoding.enodeOf[index] != .max && !nodes[index].op.isLeaf {
+            let c = Int(canonical[Int(encoding.enodeOf[index])])
+            guard home[c] != Int32(index), !encoding.pinned[index] else { continue }
+            switch nodes[index].op {
+            case .neg: found.append(AppliedFusion(.doubleNegation, at: NodeID(index)))
+            case .transpose: found.append(AppliedFusion(.doubleTranspose, at: NodeID(index)))
+            case .relu: found.append(AppliedFusion(.reluIdempotence, at: NodeID(index)))
+            default: break
+            }
+        }
+        found.sort { ($0.kind, $0.node) < ($1.kind, $1.node) }
+        fusions = found
+
+        // Appended classes, in fusion order, children first.
+        var graph = input
+        var appended: [(class: Int, node: UInt32)] = []
+        var nextID = Int32(nodes.count)
+        func place(_ c: Int) {
+            guard slot[c] == -1, extraction.isNeeded(UInt32(c)) else { return }
+            let chosen = extraction.choice[c]
+            slot[c] = -2  // in progress
+            for child in extraction.children(of: chosen) { place(Int(child)) }
+            slot[c] = nextID
+            nextID += 1
+            appended.append((c, chosen))
+        }
+        for fusion in found {
+            let c = Int(canonical[Int(encoding.enodeOf[fusion.node.index])])
+            guard slot[c] >= 0 else { continue }
+            for child in extraction.children(of: extraction.choice[c]) { place(Int(child)) }
+        }
+        for c in 0..<storage.count where slot[c] == -1 && extraction.isNeeded(UInt32(c)) { place(c) }
+
+        func inputs(of n: UInt32) -> [NodeID] {
+            extraction.children(of: n).map { NodeID(Int(slot[Int($0)])) }
+        }
+        var derived = Set(input.derivedParams.map(\.name))
+        for (_, n) in appended {
+            let entry = language[storage.payloads[Int(n)]]
+            if case .parameter(let name) = entry.op {
+                graph.addRawNode(op: entry.op, inputs: [], type: entry.type)
+                if let record = derivedRecords[name], derived.insert(name).inserted {
+                    graph.addDerivedParam(record)
+                }
+            } else {
+                graph.addRawNode(op: entry.op, inputs: inputs(of: n), type: entry.type)
+            }
+        }
+
+        // Rewrite homes, retire the rest.
+        for index in nodes.indices {
+            let node = nodes[index]
+            guard !node.isNop, !node.op.isLeaf else { continue }
+            let e = encoding.enodeOf[index]
+            let c = Int(canonical[Int(e)])
+            if slot[c] == Int32(index) {
+                let chosen = extraction.choice[c]
+                let entry = language[storage.payloads[Int(chosen)]]
+                let newInputs = inputs(of: chosen)
+                if newInputs != node.inputs || entry.op != node.op || entry.type != node.type {
+                    graph.replaceNode(node.id, op: entry.op, inputs: newInputs, type: entry.type)
+                }
+            } else if encoding.pinned[index] {
+                let newInputs = node.inputs.map { input in
+                    NodeID(Int(slot[Int(canonical[Int(encoding.enodeOf[input.index])])]))
+                }
+                if newInputs != node.inputs {
+                    graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
+                }
+            } else {
+                graph.makeNop(node.id)
+            }
+        }
+        return graph
+    }
+}
