@@ -45,7 +45,7 @@ extension Graph {
             out.raw(", \"shape\": ")
             out.ints(node.type.shape)
             out.raw(", \"inputs\": ")
-            out.ints(node.inputs.map(\.index))
+            out.ints(node.inputs.map { $0.index })
             out.raw("}")
         }
         out.raw(nodes.isEmpty ? "],\n  \"outputs\": " : "\n  ],\n  \"outputs\": ")
