@@ -44,7 +44,7 @@ def ensure_egglog():
         print(f"creating {venv} with egglog=={EGGLOG_VERSION}", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
         subprocess.run([python, "-m", "pip", "install", "-q", f"egglog=={EGGLOG_VERSION}"], check=True)
-    if os.path.realpath(python) == os.path.realpath(sys.executable):
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
         sys.exit("egglog is not importable from " + python)
     os.execv(python, [python] + sys.argv)
 
