@@ -398,9 +398,45 @@ eg_status eg_nodes(const eg_egraph *g, eg_nodes_view *view) {
 
 uint32_t eg_edge_owner(const eg_egraph *g, uint32_t edge) {
     /* The last node whose first child slot is <= edge (nodes without children share
-     * offsets; the last of them is the one owning `edge`). */
+     * offsets; the last of them is the one owning `edge`). Offsets grow nearly linearly
+     * with the id, so start from an interpolated guess and gallop to a bracket
+     * off[lo] <= edge < off[hi] before bisecting: a few probes instead of log2(n). */
     const uint32_t *off = g->child_offsets;
-    uint32_t lo = 0, hi = g->n; /* off[lo] <= edge < off[hi] */
+    uint32_t n = g->n;
+    uint32_t guess = (uint32_t)(((uint64_t)edge * n) / g->edges);
+    uint32_t lo, hi;
+    if (off[guess] <= edge) {
+        lo = guess;
+        uint32_t step = 1;
+        for (;;) {
+            uint64_t probe = (uint64_t)lo + step;
+            if (probe >= n) {
+                hi = n;
+                break;
+            }
+            if (off[probe] > edge) {
+                hi = (uint32_t)probe;
+                break;
+            }
+            lo = (uint32_t)probe;
+            step *= 2;
+        }
+    } else {
+        hi = guess;
+        uint32_t step = 1;
+        for (;;) {
+            if (hi < step) {
+                lo = 0;
+                break;
+            }
+            if (off[hi - step] <= edge) {
+                lo = hi - step;
+                break;
+            }
+            hi -= step;
+            step *= 2;
+        }
+    }
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (off[mid] <= edge) lo = mid;
