@@ -36,7 +36,9 @@ void eg_mem_free(eg_mem *m, void *p, size_t bytes) {
 }
 
 uint32_t eg_grow_capacity(uint32_t current, uint64_t needed, uint32_t minimum) {
-    uint64_t c = (uint64_t)current + current / 2;
+    /* 1.5x while small; 1.25x from 64Ki elements on, where slack costs real memory and
+     * large reallocations are mostly done by remapping pages, not copying. */
+    uint64_t c = (uint64_t)current + (current < (1u << 16) ? current / 2 : current / 4);
     if (c < needed) c = needed;
     if (c < minimum) c = minimum;
     if (c > UINT32_MAX) c = UINT32_MAX;

@@ -21,6 +21,7 @@ static uint32_t eg_checked_root(const eg_egraph *g, uint32_t x) {
     for (uint32_t steps = 0; steps <= g->n; steps++) {
         uint32_t p = g->uf[x];
         if (p == x) return x;
+        if (p >= g->n) return EG_NONE;
         x = p;
     }
     return EG_NONE;
@@ -33,8 +34,9 @@ static eg_status eg_check_nodes(const eg_egraph *g, char *msg, size_t cap) {
     for (uint32_t i = 0; i < g->n; i++) {
         if (g->child_offsets[i + 1] < g->child_offsets[i])
             return eg_fail(msg, cap, "node %u: child offsets decrease", i);
-        if (g->uf[i] >= g->n) return eg_fail(msg, cap, "node %u: union-find link out of range", i);
-        if (g->uf[i] == i) roots++;
+        if (g->uf[i] >= g->n)
+            return eg_fail(msg, cap, "node %u: union-find link out of range", i);
+        if (eg_is_root(g, i)) roots++;
         if (eg_checked_root(g, i) == EG_NONE)
             return eg_fail(msg, cap, "node %u: union-find cycle", i);
         if (!eg_is_dead(g, i)) live++;
@@ -87,7 +89,7 @@ static eg_status eg_check_hashcons(const eg_egraph *g, char *msg, size_t cap) {
 static eg_status eg_check_members(const eg_egraph *g, char *msg, size_t cap) {
     uint64_t visited = 0;
     for (uint32_t r = 0; r < g->n; r++) {
-        if (g->uf[r] != r) continue;
+        if (!eg_is_root(g, r)) continue;
         uint32_t x = r;
         do {
             if (eg_checked_root(g, x) != r)
@@ -111,10 +113,8 @@ static eg_status eg_check_parents(eg_egraph *g, char *msg, size_t cap) {
     memset(seen, 0, bytes);
     eg_status s = EG_OK;
     for (uint32_t r = 0; r < g->n && s == EG_OK; r++) {
-        if (g->uf[r] != r) {
-            continue;
-        }
-        uint32_t t = g->parent_tail[r], count = 0;
+        if (!eg_is_root(g, r)) continue;
+        uint32_t t = g->parent_tail[r];
         if (t != EG_NONE) {
             uint32_t e = t;
             do {
@@ -132,13 +132,9 @@ static eg_status eg_check_parents(eg_egraph *g, char *msg, size_t cap) {
                                 e, eg_checked_root(g, g->children[e]));
                     break;
                 }
-                count++;
                 e = g->edge_next[e];
             } while (e != t);
         }
-        if (s == EG_OK && count != g->parent_count[r])
-            s = eg_fail(msg, cap, "class %u: parent count %u but ring holds %u", r,
-                        g->parent_count[r], count);
     }
     for (uint32_t i = 0; i < g->n && s == EG_OK; i++) {
         if (eg_is_dead(g, i)) continue;
@@ -180,7 +176,7 @@ static eg_status eg_check_congruence(const eg_egraph *g, char *msg, size_t cap) 
     for (uint32_t i = 0; i < g->n; i++) {
         if (eg_is_dead(g, i)) continue;
         for (uint32_t e = g->child_offsets[i]; e < g->child_offsets[i + 1]; e++)
-            if (g->uf[g->children[e]] != g->children[e])
+            if (!eg_is_root(g, g->children[e]))
                 return eg_fail(msg, cap, "live node %u: stored child %u not canonical after rebuild",
                                i, g->children[e]);
     }
@@ -209,6 +205,17 @@ eg_status eg_check(eg_egraph *g, char *message, size_t capacity) {
     if (s == EG_OK) s = eg_check_parents(g, message, capacity);
     if (s == EG_OK) s = eg_check_op_index(g, message, capacity);
     if (s == EG_OK) s = eg_check_boundaries(g, message, capacity);
+    if (s == EG_OK) {
+        uint32_t queued = 0;
+        for (uint32_t i = 0; i < g->n; i++) queued += eg_bit(g->queued_bits, i);
+        for (uint32_t i = 0; i < g->pending.len && s == EG_OK; i++)
+            if (g->pending.data[i] >= g->n || !eg_bit(g->queued_bits, g->pending.data[i]))
+                s = eg_fail(message, capacity, "pending class %u not marked queued",
+                            g->pending.data[i]);
+        if (s == EG_OK && queued != g->pending.len)
+            s = eg_fail(message, capacity, "%u classes marked queued, %u pending", queued,
+                        g->pending.len);
+    }
     if (s == EG_OK && g->pending.len == 0) s = eg_check_congruence(g, message, capacity);
     return s;
 }

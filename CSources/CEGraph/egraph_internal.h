@@ -25,7 +25,8 @@ EG_HIDDEN void *eg_mem_alloc(eg_mem *m, size_t bytes);
 EG_HIDDEN void *eg_mem_realloc(eg_mem *m, void *p, size_t old_bytes, size_t new_bytes);
 EG_HIDDEN void eg_mem_free(eg_mem *m, void *p, size_t bytes);
 
-/* Capacity growth: 1.5x (at least `needed`, at least `minimum`). Saturates at UINT32_MAX. */
+/* Capacity growth: 1.5x, 1.25x for large arrays (at least `needed`, at least `minimum`).
+ * Saturates at UINT32_MAX. */
 EG_HIDDEN uint32_t eg_grow_capacity(uint32_t current, uint64_t needed, uint32_t minimum);
 
 /** A growable u32 array owned by a graph. */
@@ -48,8 +49,9 @@ EG_HIDDEN void eg_vec_shrink_if_empty(eg_mem *m, eg_vec *v, uint32_t keep);
 typedef struct eg_undo_union {
     uint32_t absorbed;
     uint32_t survivor;
-    uint32_t nodes_before; /* total node count when the union was made */
-    uint32_t ring_case;    /* how the parent rings were joined */
+    uint32_t nodes_before;     /* total node count when the union was made */
+    uint32_t ring_case;        /* how the parent rings were joined */
+    uint32_t queued_survivor;  /* whether the union queued the survivor */
 } eg_undo_union;
 
 struct eg_egraph {
@@ -62,10 +64,10 @@ struct eg_egraph {
     uint64_t *payloads;
     uint32_t *child_offsets;
     uint64_t *dead_bits;     /* (node_cap + 63) / 64 words */
-    uint32_t *uf;            /* union-find links */
+    uint32_t *uf;            /* union-find links; a root links to itself */
     uint32_t *member_next;   /* member ring: next node of the same class */
     uint32_t *parent_tail;   /* per root: an edge of its parent ring, or EG_NONE */
-    uint32_t *parent_count;  /* per root: entries in its parent ring */
+    uint64_t *queued_bits;   /* per root: already in the pending list */
 
     /* child slots ("edges"): capacity edge_cap */
     uint32_t edges;          /* child slots used (== child_offsets[n]) */
@@ -114,6 +116,14 @@ static inline bool eg_is_dead(const eg_egraph *g, uint32_t id) {
     return (g->dead_bits[id >> 6] >> (id & 63)) & 1u;
 }
 
+#define EG_MAX_EDGES UINT32_C(0xFFFFFFFE)
+
+static inline bool eg_is_root(const eg_egraph *g, uint32_t x) { return g->uf[x] == x; }
+
+static inline bool eg_bit(const uint64_t *bits, uint32_t i) {
+    return (bits[i >> 6] >> (i & 63)) & 1u;
+}
+
 static inline uint32_t eg_find_nocompress(const eg_egraph *g, uint32_t x) {
     const uint32_t *uf = g->uf;
     while (uf[x] != x) x = uf[x];
@@ -125,8 +135,7 @@ static inline uint32_t eg_find_root(eg_egraph *g, uint32_t x) {
     uint32_t *uf = g->uf;
     if (g->cp_active) return eg_find_nocompress(g, x);
     while (uf[x] != x) {
-        uint32_t p = uf[x];
-        uint32_t gp = uf[p];
+        uint32_t gp = uf[uf[x]];
         uf[x] = gp;
         x = gp;
     }

@@ -4,15 +4,15 @@
  * Layout: one control byte and one u32 node id per slot (5 bytes a slot). A control byte
  * is 0 (empty), 1 (tombstone) or 0x80 | 7 hash bits, so a probe compares a full key only
  * on a 1-in-128 false tag match. The capacity is any number (positions come from a
- * multiply-shift "fast range"), so the table grows by 1.5x rather than doubling. Growth
- * reallocates both arrays and rehashes in place (as in Abseil's swiss table), so there is
- * never an old and a new table alive at once. Keys are never stored: an entry is hashed
- * from the node's stored children, which change only while the node is out of the table. */
+ * multiply-shift "fast range"), so the table grows by 1.5x (1.25x when large), not 2x. Growth
+ * reallocates both arrays in place and re-inserts the live nodes, so there is never an
+ * old and a new table alive at once. Keys are never stored: an entry is hashed from the
+ * node's stored children, which change only while the node is out of the table. */
 #include "egraph_internal.h"
 
 #include <string.h>
 
-enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1, EG_CTRL_REHASH = 2 };
+enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1 };
 
 static inline uint64_t eg_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
@@ -83,7 +83,10 @@ bool eg_hc_contains(const eg_egraph *g, uint32_t id) {
     return eg_hc_find_slot_of(g, id) != EG_NONE;
 }
 
-/* Rehashes every entry in place into a table of `new_cap` slots (>= the current one). */
+/* Rebuilds the table with `new_cap` slots from the node storage: the live nodes are
+ * exactly the entries, so they are re-inserted in id order, which reads the node arrays
+ * sequentially instead of chasing each old slot's node. The arrays are resized in place
+ * (realloc), so an old and a new table are never alive at once. */
 static bool eg_hc_rehash(eg_egraph *g, uint32_t new_cap) {
     uint32_t old_cap = g->hc_cap;
     if (new_cap != old_cap) {
@@ -93,39 +96,27 @@ static bool eg_hc_rehash(eg_egraph *g, uint32_t new_cap) {
         uint32_t *slots = eg_mem_realloc(&g->mem, g->hc_slots, (size_t)old_cap * 4,
                                          (size_t)new_cap * 4);
         if (!slots) {
-            /* Keep the (larger) control array; only the slot count decides capacity. */
+            /* Give the control array its old size back: capacity stays old_cap. */
             uint8_t *back = eg_mem_realloc(&g->mem, g->hc_ctrl, new_cap, old_cap);
             if (back) g->hc_ctrl = back;
             return false;
         }
         g->hc_slots = slots;
-        memset(g->hc_ctrl + old_cap, EG_CTRL_EMPTY, new_cap - old_cap);
     }
     uint8_t *ctrl = g->hc_ctrl;
     uint32_t *slots = g->hc_slots;
-    for (uint32_t i = 0; i < old_cap; i++)
-        ctrl[i] = ctrl[i] >= 0x80 ? EG_CTRL_REHASH : EG_CTRL_EMPTY;
-    for (uint32_t i = 0; i < new_cap; i++) {
-        while (ctrl[i] == EG_CTRL_REHASH) {
-            uint32_t id = slots[i];
-            uint64_t hash = eg_hash_stored(g, id);
-            uint8_t tag = eg_tag(hash);
-            uint32_t j = eg_home(hash, new_cap);
-            while (ctrl[j] >= 0x80) {
-                if (++j == new_cap) j = 0;
-            }
-            if (j == i) {
-                ctrl[i] = tag;
-            } else if (ctrl[j] == EG_CTRL_EMPTY) {
-                slots[j] = id;
-                ctrl[j] = tag;
-                ctrl[i] = EG_CTRL_EMPTY;
-            } else { /* another entry waiting to be rehashed: swap and go on with it */
-                slots[i] = slots[j];
-                slots[j] = id;
-                ctrl[j] = tag;
-            }
+    memset(ctrl, EG_CTRL_EMPTY, new_cap);
+    const uint32_t *off = g->child_offsets;
+    for (uint32_t id = 0; id < g->n; id++) {
+        if (eg_is_dead(g, id)) continue;
+        uint64_t hash = eg_hash_node(g->ops[id], g->payloads[id], g->children + off[id],
+                                     off[id + 1] - off[id]);
+        uint32_t i = eg_home(hash, new_cap);
+        while (ctrl[i] != EG_CTRL_EMPTY) {
+            if (++i == new_cap) i = 0;
         }
+        ctrl[i] = eg_tag(hash);
+        slots[i] = id;
     }
     g->hc_cap = new_cap;
     g->hc_tombs = 0;
@@ -139,7 +130,7 @@ bool eg_hc_reserve_one(eg_egraph *g) {
     uint64_t live = (uint64_t)g->hc_full + 1;
     uint64_t new_cap = cap;
     if (live * 10 > cap * 6) { /* grow when live entries would pass 0.6 */
-        new_cap = cap + cap / 2;
+        new_cap = eg_grow_capacity((uint32_t)cap, 0, 64);
         if (new_cap < live * 10 / 6 + 1) new_cap = live * 10 / 6 + 1;
         if (new_cap < 64) new_cap = 64;
         if (new_cap > UINT32_MAX) new_cap = UINT32_MAX;

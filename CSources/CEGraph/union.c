@@ -1,8 +1,10 @@
 /* Union-find, unions, the deferred rebuild and the merge log.
  *
  * Union policy: the class with more parent-ring entries survives (ties: the smaller id),
- * because a rebuild re-canonicalises the parents of the *absorbed* class, and parent lists
- * are joined in O(1) whatever their sizes. Rings make the joins O(1): each root keeps one
+ * because a rebuild re-canonicalises only the parents of the *absorbed* class (the
+ * survivor's parents keep canonical children). The sizes are compared by walking both
+ * rings in step until the shorter ends, so no per-class count is stored: the walk costs
+ * no more than the rebuild will spend on the absorbed class anyway. Rings make joins O(1): each root keeps one
  * "tail" entry of a circular list, and two circular lists become one by swapping the
  * successors of one entry of each.
  *
@@ -35,19 +37,13 @@ eg_status eg_find_batch(eg_egraph *g, const uint32_t *ids, uint32_t count, uint3
             if (failed_index) *failed_index = i;
             return EG_ERR_BAD_ID;
         }
-    if (g->cp_active) {
-        for (uint32_t i = 0; i < count; i++) out[i] = eg_find_nocompress(g, ids[i]);
-    } else {
-        uint32_t *uf = g->uf;
-        for (uint32_t i = 0; i < count; i++) {
-            uint32_t x = ids[i];
-            while (uf[x] != x) {
-                uint32_t gp = uf[uf[x]];
-                uf[x] = gp;
-                x = gp;
-            }
-            out[i] = x;
-        }
+    /* Independent finds overlap their cache misses; prefetching the links a few queries
+     * ahead lets them. */
+    enum { AHEAD = 16 };
+    const uint32_t *uf = g->uf;
+    for (uint32_t i = 0; i < count; i++) {
+        if (i + AHEAD < count) __builtin_prefetch(&uf[ids[i + AHEAD]], 1, 1);
+        out[i] = eg_find_root(g, ids[i]);
     }
     return EG_OK;
 }
@@ -66,11 +62,30 @@ static bool eg_undo_reserve(eg_egraph *g) {
     return true;
 }
 
+/* Compares the parent-ring sizes of roots a and b: >0 if a's is longer, <0 if b's. */
+static int eg_compare_rings(const eg_egraph *g, uint32_t a, uint32_t b) {
+    uint32_t ta = g->parent_tail[a], tb = g->parent_tail[b];
+    if (ta == EG_NONE || tb == EG_NONE) return (ta != EG_NONE) - (tb != EG_NONE);
+    uint32_t ea = g->edge_next[ta], eb = g->edge_next[tb];
+    for (;;) {
+        bool enda = ea == ta, endb = eb == tb;
+        if (enda || endb) return (int)endb - (int)enda;
+        ea = g->edge_next[ea];
+        eb = g->edge_next[eb];
+    }
+}
+
 /* Merges two distinct roots. Room in pending, merges (and undo) must be reserved. */
 static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
     uint32_t s, x; /* survivor, absorbed */
-    uint32_t pa = g->parent_count[ra], pb = g->parent_count[rb];
-    if (pa > pb || (pa == pb && ra < rb)) {
+#if defined(EG_UNION_POLICY_SMALLER_ID) /* alternatives, compiled only to measure them */
+    int cmp = 0;
+#elif defined(EG_UNION_POLICY_LARGER_ID)
+    int cmp = ra > rb ? 1 : -1;
+#else
+    int cmp = eg_compare_rings(g, ra, rb);
+#endif
+    if (cmp > 0 || (cmp == 0 && ra < rb)) {
         s = ra;
         x = rb;
     } else {
@@ -95,8 +110,12 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
             ring_case = EG_RING_SWAPPED;
         }
     }
-    g->parent_count[s] += g->parent_count[x];
-    g->pending.data[g->pending.len++] = s;
+    /* Queue the survivor once; an absorbed class's queue entry resolves to its root. */
+    bool queue = !eg_bit(g->queued_bits, s);
+    if (queue) {
+        g->queued_bits[s >> 6] |= UINT64_C(1) << (s & 63);
+        g->pending.data[g->pending.len++] = s;
+    }
     g->merges.data[g->merges.len++] = x;
     g->merges.data[g->merges.len++] = s;
     if (g->cp_active) {
@@ -105,6 +124,7 @@ static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
         u->survivor = s;
         u->nodes_before = g->n;
         u->ring_case = ring_case;
+        u->queued_survivor = queue;
     }
     return s;
 }
@@ -192,17 +212,23 @@ static bool eg_gather_parents(eg_egraph *g, uint32_t r) {
         g->edge_next[edges->data[k - 1]] = edges->data[0];
         g->parent_tail[r] = edges->data[k - 1];
     }
-    g->parent_count[r] = k;
+
     owners->len = eg_sort_unique(owners->data, owners->len);
     return true;
 }
 
-/* Re-canonicalises node p; returns false on OOM (p is back in the hashcons then). */
+/* Re-canonicalises node p; returns false on OOM (p is back in the hashcons then).
+ * A node whose stored children are all still canonical keeps its key: it is left alone
+ * (a node whose key changes will find it). With the union policy, that is most parents
+ * of a survivor. */
 static bool eg_repair_parent(eg_egraph *g, uint32_t p, uint32_t *congruent) {
-    eg_hc_remove(g, p);
     uint32_t b = g->child_offsets[p], e = g->child_offsets[p + 1];
     uint32_t *ch = g->children + b;
-    for (uint32_t k = 0; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
+    uint32_t k = 0;
+    while (k < e - b && eg_is_root(g, ch[k])) k++;
+    if (k == e - b) return true;
+    eg_hc_remove(g, p);
+    for (; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
     uint64_t hash = eg_hash_node(g->ops[p], g->payloads[p], ch, e - b);
     uint32_t q = eg_hc_lookup(g, hash, g->ops[p], g->payloads[p], ch, e - b);
     if (q == EG_NONE) {
@@ -247,12 +273,16 @@ eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges) {
         eg_vec_free(&g->mem, &todo);
         todo = g->pending;
         memset(&g->pending, 0, sizeof(g->pending));
-        for (uint32_t i = 0; i < todo.len; i++) todo.data[i] = eg_find_root(g, todo.data[i]);
+        for (uint32_t i = 0; i < todo.len; i++) {
+            uint32_t c = todo.data[i];
+            g->queued_bits[c >> 6] &= ~(UINT64_C(1) << (c & 63));
+            todo.data[i] = eg_find_root(g, c);
+        }
         todo.len = eg_sort_unique(todo.data, todo.len);
         for (uint32_t i = 0; i < todo.len && s == EG_OK; i++) {
             uint32_t r = todo.data[i];
             /* Absorbed since it was queued: its survivor is pending with its parents. */
-            if (g->uf[r] != r) continue;
+            if (!eg_is_root(g, r)) continue;
             if (!eg_gather_parents(g, r)) {
                 s = EG_ERR_OUT_OF_MEMORY;
                 break;
@@ -270,8 +300,12 @@ eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges) {
         }
         if (s != EG_OK) {
             /* Put the unfinished classes back so a later rebuild completes the work. */
-            for (uint32_t i = 0; i < todo.len; i++)
-                if (!eg_vec_push(&g->mem, &g->pending, todo.data[i])) break;
+            for (uint32_t i = 0; i < todo.len; i++) {
+                uint32_t c = todo.data[i];
+                if (eg_bit(g->queued_bits, c)) continue;
+                if (!eg_vec_push(&g->mem, &g->pending, c)) break;
+                g->queued_bits[c >> 6] |= UINT64_C(1) << (c & 63);
+            }
         }
     }
     eg_vec_free(&g->mem, &todo);
@@ -314,7 +348,7 @@ eg_status eg_checkpoint(eg_egraph *g) {
 
 static void eg_undo_one_union(eg_egraph *g, const eg_undo_union *u) {
     uint32_t x = u->absorbed, s = u->survivor;
-    g->parent_count[s] -= g->parent_count[x];
+    if (u->queued_survivor) g->queued_bits[s >> 6] &= ~(UINT64_C(1) << (s & 63));
     if (u->ring_case == EG_RING_MOVED) {
         g->parent_tail[s] = EG_NONE;
     } else if (u->ring_case == EG_RING_SWAPPED) {

@@ -26,7 +26,7 @@ extension Graph {
         }
 
         let users = CompressedAdjacency(graph: self)
-        var pending = nodes.map(\.inputs.count)
+        var pending = nodes.map { $0.inputs.count }
         var queue: [Int] = []
         queue.reserveCapacity(nodes.count)
         for i in pending.indices where pending[i] == 0 { queue.append(i) }

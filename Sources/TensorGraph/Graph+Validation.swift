@@ -77,7 +77,7 @@ extension Graph {
     /// - Complexity: O(n + total inputs).
     func firstNodeOnCycle() -> NodeID? {
         // Kahn's algorithm over all slots; what it cannot reach is on or behind a cycle.
-        var remaining = nodes.map(\.inputs.count)
+        var remaining = nodes.map { $0.inputs.count }
         do {
             let users = CompressedAdjacency(graph: self)
             var stack: [Int] = []

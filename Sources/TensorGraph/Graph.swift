@@ -128,15 +128,12 @@ public struct Graph: Hashable, Sendable {
         nodes.reserveCapacity(n)
     }
 
-    /// Appends a node as is (the JSON reader checks ids afterwards).
-    mutating func appendUnchecked(_ node: Node) {
-        nodes.append(node)
-    }
-
-    /// Sets the outputs as is (the JSON reader checks them afterwards).
-    mutating func setOutputsUnchecked(_ outputs: [NodeID], paramGradOutputs: Int) {
+    /// A graph made of already-read parts, checked by the caller (the JSON reader).
+    init(uncheckedNodes nodes: [Node], outputs: [NodeID], paramGradOutputs: Int, derivedParams: [DerivedParam]) {
+        self.nodes = nodes
         self.outputs = outputs
         self.paramGradOutputs = paramGradOutputs
+        self.derivedParams = derivedParams
         self.outputSet = Set(outputs.map(\.rawValue))
     }
 

@@ -149,7 +149,8 @@ eg_status eg_find_batch(eg_egraph *g, const uint32_t *ids, uint32_t count, uint3
 
 /** Merges the classes of `a` and `b` in the union-find at once (so `eg_find` sees it) and
  *  queues the survivor for `eg_rebuild`, which restores congruence. The class with more
- *  parent entries survives; on a tie the smaller id. Writes the surviving root to `*root`
+ *  parent entries survives (found by walking both parent lists in step, O(the shorter));
+ *  on a tie the smaller id. Writes the surviving root to `*root`
  *  and whether two distinct classes were merged to `*merged` (both nullable). Each merge is
  *  appended to the merge log as (absorbed, survivor). O(1) plus a find. */
 eg_status eg_union(eg_egraph *g, uint32_t a, uint32_t b, uint32_t *root, bool *merged);

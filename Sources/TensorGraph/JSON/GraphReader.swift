@@ -10,7 +10,9 @@ extension Graph {
     /// `param_grad_outputs` larger than `outputs`, and a `Constant` whose `data` length
     /// differs from its element count. With `validate` (the default) it then runs
     /// ``validate()`` and reports shape, dtype and parameter errors the same way.
-    /// Unknown extra fields are ignored.
+    /// Unknown extra fields are ignored; `format` and `version`, when present, must be
+    /// `"tensor-graph"` and 1; `param_grad_outputs` and `derived_params` default to 0 and
+    /// `[]`.
     ///
     /// - Parameters:
     ///   - bytes: UTF-8 JSON text.
@@ -41,16 +43,6 @@ extension Graph {
         try self.init(json: [UInt8](data), file: path, validate: validate)
     }
 
-    /// A graph made of already-read parts, checked by the caller.
-    init(uncheckedNodes nodes: [Node], outputs: [NodeID], paramGradOutputs: Int, derivedParams: [DerivedParam]) {
-        self.init()
-        reserveCapacity(nodes.count)
-        for node in nodes {
-            appendUnchecked(node)
-        }
-        setOutputsUnchecked(outputs, paramGradOutputs: paramGradOutputs)
-        setDerivedParams(derivedParams)
-    }
 }
 
 /// A node's fields other than `id`, `op`, `dtype`, `shape` and `inputs`, kept raw
@@ -163,7 +155,6 @@ struct GraphReader {
         try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the graph")
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
-                let keyOffset = scanner.offset
                 let key = try scanner.readKey()
                 scanner.skipWhitespace()
                 let valueOffset = scanner.offset
@@ -192,7 +183,6 @@ struct GraphReader {
                 case "derived_params":
                     try readDerivedParams()
                 default:
-                    _ = keyOffset
                     try scanner.skipValue()
                 }
             } while try scanner.nextElement(closing: UInt8(ascii: "}"))
@@ -368,18 +358,26 @@ struct GraphReader {
         var opName: String?, opOffset = start
         var dtype: DType?
         var shape: [Int]?
-        var inputs: [Int]?
+        var inputs: [NodeID]?
         var parameters = NodeParameters(scanner: scanner, node: index, nodeStart: start)
-        var seen: [String] = []
+        var seen: UInt8 = 0  // bits for id, op, dtype, shape, inputs
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
                 let keyOffset = scanner.offset
                 let key = try scanner.readKey()
-                if seen.contains(key) {
+                let bit: UInt8 = switch key {
+                case "id": 1
+                case "op": 2
+                case "dtype": 4
+                case "shape": 8
+                case "inputs": 16
+                default: 0
+                }
+                if seen & bit != 0 || (bit == 0 && parameters.entries.contains { $0.key == key }) {
                     throw scanner.error(.mistypedField, at: keyOffset, node: index, field: key,
                                         "field \"\(key)\" appears twice")
                 }
-                seen.append(key)
+                seen |= bit
                 scanner.skipWhitespace()
                 let valueOffset = scanner.offset
                 switch key {
@@ -399,7 +397,7 @@ struct GraphReader {
                 case "shape":
                     shape = try readIntegers(field: "shape", node: index)
                 case "inputs":
-                    inputs = try readIntegers(field: "inputs", node: index)
+                    inputs = try readIntegers(field: "inputs", node: index).map { NodeID(clamping: $0) }
                 case "data" where scanner.peek() == UInt8(ascii: "["):
                     parameters.entries.append(.init(key: key, value: .floats(try readFloats(field: key, node: index)),
                                                     offset: valueOffset))
@@ -455,7 +453,7 @@ struct GraphReader {
             result.graphError = error
             throw result
         }
-        nodes.append(Node(id: nodeID, op: op, inputs: inputs.map { NodeID(clamping: $0) }, type: type))
+        nodes.append(Node(id: nodeID, op: op, inputs: inputs, type: type))
         nodeStarts.append(start)
     }
 
