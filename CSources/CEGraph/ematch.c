@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { STAMP_MAX = 0xFFFF };
+
 struct eg_matcher {
     eg_mem mem;                /* byte accounting of everything below */
     /* Snapshot: live nodes per operator as (node, class) pairs, and each class's members
@@ -18,8 +20,9 @@ struct eg_matcher {
     size_t op_offsets_bytes, op_entries_bytes, class_offsets_bytes, class_nodes_bytes;
 
     /* Last iteration in which each class (by canonical id at that time) took part in a
-     * merge; 0 when never. */
-    uint32_t *class_stamps;
+     * merge; 0 when never. Saturates at STAMP_MAX: from there on a stamped class counts
+     * as new for every later search (an over-approximation, so never a missed match). */
+    uint16_t *class_stamps;
     uint32_t stamps_cap;
 
     /* Search output. */
@@ -74,7 +77,7 @@ void eg_matcher_release_snapshot(eg_matcher *m) {
 void eg_matcher_destroy(eg_matcher *m) {
     if (!m) return;
     eg_matcher_release_snapshot(m);
-    eg_mem_free(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint32_t));
+    eg_mem_free(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint16_t));
     eg_mem_free(&m->mem, m->scratch, (size_t)m->scratch_cap * sizeof(uint32_t));
     free(m);
 }
@@ -158,15 +161,15 @@ eg_status eg_matcher_stamp_merges(eg_matcher *m, eg_egraph *g, uint32_t iteratio
     uint32_t ids = eg_total_node_count(g);
     if (ids > m->stamps_cap) {
         size_t cap = m->stamps_cap;
-        uint32_t *p = grow(&m->mem, m->class_stamps, &cap, ids, sizeof(uint32_t));
+        uint16_t *p = grow(&m->mem, m->class_stamps, &cap, ids, sizeof(uint16_t));
         if (!p) return EG_ERR_OUT_OF_MEMORY;
-        memset(p + m->stamps_cap, 0, (cap - m->stamps_cap) * sizeof(uint32_t));
+        memset(p + m->stamps_cap, 0, (cap - m->stamps_cap) * sizeof(uint16_t));
         m->class_stamps = p;
         m->stamps_cap = (uint32_t)cap;
     }
     for (uint32_t i = 0; i < count; i++) {
         uint32_t s = eg_find(g, pairs[2 * i + 1]);
-        if (s < m->stamps_cap) m->class_stamps[s] = iteration;
+        if (s < m->stamps_cap) m->class_stamps[s] = (uint16_t)(iteration < STAMP_MAX ? iteration : STAMP_MAX);
     }
     return EG_OK;
 }
@@ -193,7 +196,8 @@ typedef struct vm {
 } vm;
 
 static inline bool class_is_new(const vm *s, uint32_t c) {
-    return c < s->m->stamps_cap && s->m->class_stamps[c] >= s->since;
+    uint32_t since = s->since < STAMP_MAX ? s->since : STAMP_MAX;
+    return c < s->m->stamps_cap && s->m->class_stamps[c] >= since;
 }
 
 static void emit(vm *s) {

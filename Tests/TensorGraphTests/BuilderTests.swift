@@ -208,6 +208,18 @@ extension Graph {
         #expect(g[wy].shape == [2 * 64 * 56 * 56])
     }
 
+    @Test func negativeParametersAreRejected() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [1 * 3 * 8 * 8])
+        let w = try g.parameter("w", shape: [4 * 3 * 9])
+        let conv = Conv2dGeometry(inChannels: 3, inH: 8, inW: 8, outChannels: 4, kernelH: 3, kernelW: 3,
+                                  stride: 1, paddingH: -1, paddingW: 1)
+        let e = Self.error { _ = try g.conv2d(x, w, conv) }
+        #expect(e?.kind == .parameter && e?.field == "padding_h" && e?.op == "Conv2d")
+        let m = try g.input("m", shape: [8, 32])
+        #expect(Self.error { _ = try g.rope(m, theta: 1e4, posOffset: -2, headDim: 16) }?.field == "pos_offset")
+    }
+
     @Test func groupNormConcatUpsample() throws {
         var g = Graph()
         let x = try g.input("x", shape: [4 * 32 * 64])
