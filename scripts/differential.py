@@ -12,8 +12,10 @@ runs each on both engines and compares, per program:
 Usage: scripts/differential.py [--programs N] [--seed S] [--release] [--keep DIR]
 
 egglog comes from $EGGLOG_VENV when set, else from a venv this script creates in
-scripts/.venv (git-ignored). Our side is `fusion-bench egglog-run FILE --json
---keep-going`, built with `swift build`.
+scripts/.venv (git-ignored). Our side runs each program twice, both built with
+`swift build`: `fusion egglog FILE --json` (the extracts, compared with egglog's costs),
+and `fusion-bench egglog-run FILE --json --keep-going` with every pairwise check
+appended (a failing check is recorded, not fatal, so one run answers every pair).
 """
 import argparse
 import json
@@ -42,7 +44,7 @@ def ensure_egglog():
         print(f"creating {venv} with egglog=={EGGLOG_VERSION}", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
         subprocess.run([python, "-m", "pip", "install", "-q", f"egglog=={EGGLOG_VERSION}"], check=True)
-    if os.path.realpath(python) == os.path.realpath(sys.executable):
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
         sys.exit("egglog is not importable from " + python)
     os.execv(python, [python] + sys.argv)
 
@@ -194,6 +196,17 @@ def egglog_side(text, names):
     return pairs, costs, terms, str(size)
 
 
+def cli_side(fusion, text, names, directory):
+    """`fusion egglog --json` on the program with its extracts: the extracted costs."""
+    path = os.path.join(directory, "cli.egg")
+    with open(path, "w") as f:
+        f.write(text + "".join(f"(extract {n})\n" for n in names))
+    done = subprocess.run([fusion, "egglog", path, "--json"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"fusion egglog failed ({done.returncode}): {done.stderr.strip()}")
+    return [e["cost"] for e in json.loads(done.stdout)["extracted"]]
+
+
 def our_side(binary, text, names, directory):
     checks = []
     for i, a in enumerate(names):
@@ -225,14 +238,17 @@ def main():
     ensure_egglog()
 
     configuration = "release" if args.release else "debug"
-    subprocess.run(["swift", "build", "-c", configuration, "--product", "fusion-bench"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for product in ("fusion-bench", "fusion"):
+        subprocess.run(["swift", "build", "-c", configuration, "--product", product],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     binary = os.path.join(ROOT, ".build", configuration, "fusion-bench")
+    fusion = os.path.join(ROOT, ".build", configuration, "fusion")
 
     rng = random.Random(args.seed)
     totals = {"programs": 0, "pairs": 0, "pair_disagreements": 0, "same_class_pairs": 0,
               "extracts": 0, "cost_disagreements": 0, "term_matches": 0,
-              "size_disagreements": 0, "programs_disagreeing": 0, "errors": 0}
+              "size_disagreements": 0, "cli_cost_disagreements": 0, "programs_disagreeing": 0,
+              "errors": 0}
     started = time.time()
     with tempfile.TemporaryDirectory() as directory:
         for index in range(args.programs):
@@ -241,6 +257,7 @@ def main():
             try:
                 e_pairs, e_costs, e_terms, e_size = egglog_side(text, names)
                 o_pairs, o_costs, o_terms, o_size = our_side(binary, text, names, directory)
+                c_costs = cli_side(fusion, text, names, directory)
             except Exception as error:  # a crash on either side is a disagreement too
                 totals["errors"] += 1
                 totals["programs_disagreeing"] += 1
@@ -260,6 +277,9 @@ def main():
                 if ec != oc:
                     totals["cost_disagreements"] += 1
                     bad.append(f"extract {name}: egglog cost {ec} {et}, ours {oc} {ot}")
+            if c_costs != e_costs:
+                totals["cli_cost_disagreements"] += 1
+                bad.append(f"fusion egglog costs {c_costs}, egglog {e_costs}")
             if e_size.strip() != o_size.strip():
                 totals["size_disagreements"] += 1
                 bad.append(f"print-size: egglog {e_size!r}, ours {o_size!r}")

@@ -78,7 +78,13 @@ static int eg_compare_rings(const eg_egraph *g, uint32_t a, uint32_t b) {
 /* Merges two distinct roots. Room in pending, merges (and undo) must be reserved. */
 static uint32_t eg_merge_roots(eg_egraph *g, uint32_t ra, uint32_t rb) {
     uint32_t s, x; /* survivor, absorbed */
+#if defined(EG_UNION_POLICY_SMALLER_ID) /* alternatives, compiled only to measure them */
+    int cmp = 0;
+#elif defined(EG_UNION_POLICY_LARGER_ID)
+    int cmp = ra > rb ? 1 : -1;
+#else
     int cmp = eg_compare_rings(g, ra, rb);
+#endif
     if (cmp > 0 || (cmp == 0 && ra < rb)) {
         s = ra;
         x = rb;

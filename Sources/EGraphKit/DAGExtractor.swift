@@ -38,7 +38,7 @@ public struct DAGExtractor {
     public func extract(roots: [EClassID]) throws(ExtractionError) -> DAGExtraction {
         var canonicalRoots: [UInt32] = []
         for root in roots {
-            let c = graph.canonical[Int(root.rawValue)]
+            let c = UInt32(graph.canonicalClass(of: root))
             guard tree.choice[Int(c)] != ExtractionGraph.dead else { throw .noFiniteTerm(root) }
             canonicalRoots.append(c)
         }
@@ -85,7 +85,7 @@ public struct DAGExtraction {
     /// The chosen e-node of the class of `id`, or `nil` if the extraction does not need it.
     /// - Complexity: O(1).
     public func node(for id: EClassID) -> EClassID? {
-        let c = Int(graph.canonical[Int(id.rawValue)])
+        let c = graph.canonicalClass(of: id)
         return isNeeded[c] ? EClassID(choice[c]) : nil
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+internal import CEGraph
 import Logging
 
 /// Runs ``EgglogProgram``s on the native e-graph: the egglog front end.
@@ -302,12 +303,7 @@ public final class EgglogInterpreter {
     }
 
     private func printSize(_ constructor: Int?, signature: EgglogSignature) -> String {
-        let graph = ExtractionGraph(egraph)
-        var counts = [Int](repeating: 0, count: signature.constructors.count)
-        for n in 0..<graph.nodeCount where graph.nodeClass[n] != ExtractionGraph.dead {
-            let op = Int(graph.ops[n])
-            if op < counts.count { counts[op] += 1 }
-        }
+        let counts = signature.constructors.indices.map { egraph.liveNodeCount(op: UInt32($0)) }
         if let constructor { return "\(counts[constructor])\n" }
         let rows = signature.constructors.indices
             .sorted { Array(signature.constructors[$0].name.utf8).lexicographicallyPrecedes(signature.constructors[$1].name.utf8) }
@@ -334,5 +330,16 @@ extension EgglogInterpreter {
             if op < datatypeOfOp.count { typeOfClass[Int(graph.nodeClass[n])] = datatypeOfOp[op] }
         }
         return egraph.serializedJSON(operators: operators, roots: roots) { typeOfClass[Int($0.rawValue)] }
+    }
+}
+
+extension EGraph {
+    /// The number of live e-nodes with operator `op`, from the core's operator index.
+    /// - Complexity: O(1).
+    func liveNodeCount(op: UInt32) -> Int {
+        var nodes: UnsafePointer<UInt32>?
+        var count: UInt32 = 0
+        guard eg_op_nodes(handle, op, &nodes, &count) == EG_OK else { return 0 }
+        return Int(count)
     }
 }

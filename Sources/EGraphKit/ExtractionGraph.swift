@@ -25,6 +25,13 @@ struct ExtractionGraph: Sendable {
 
     var nodeCount: Int { nodeClass.count }
 
+    /// The canonical class of `id` at snapshot time. An id the graph never issued is a
+    /// programmer error and traps.
+    func canonicalClass(of id: EClassID) -> Int {
+        precondition(Int(id.rawValue) < canonical.count, "e-class id \(id.rawValue) was never issued by this e-graph")
+        return Int(canonical[Int(id.rawValue)])
+    }
+
     /// Own cost of every live node under `cost` (`.infinity` for dead nodes).
     ///
     /// - Throws: ``ExtractionError/invalidCost(node:cost:)`` for a negative or NaN cost.

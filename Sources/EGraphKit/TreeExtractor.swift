@@ -31,7 +31,7 @@ public struct TreeExtractor {
     /// `Double.greatestFiniteMagnitude` instead of overflowing.
     /// - Complexity: O(1).
     public func cost(of id: EClassID) -> Double? {
-        let c = Int(graph.canonical[Int(id.rawValue)])
+        let c = graph.canonicalClass(of: id)
         let best = solver.best[c]
         return best.isFinite ? best : nil
     }
@@ -39,7 +39,7 @@ public struct TreeExtractor {
     /// The chosen e-node of the class of `id` (its id), or `nil` when it has no finite term.
     /// - Complexity: O(1).
     public func bestNode(of id: EClassID) -> EClassID? {
-        let node = solver.choice[Int(graph.canonical[Int(id.rawValue)])]
+        let node = solver.choice[graph.canonicalClass(of: id)]
         return node == ExtractionGraph.dead ? nil : EClassID(node)
     }
 
@@ -49,7 +49,7 @@ public struct TreeExtractor {
     /// - Throws: ``ExtractionError/noFiniteTerm(_:)`` when the class has no finite term.
     /// - Complexity: O(size of the term as a DAG).
     public func term(of root: EClassID) throws(ExtractionError) -> ExtractedTerm {
-        let c = graph.canonical[Int(root.rawValue)]
+        let c = UInt32(graph.canonicalClass(of: root))
         guard solver.choice[Int(c)] != ExtractionGraph.dead else { throw .noFiniteTerm(root) }
         return ExtractedTerm(graph: graph, choice: solver.choice, roots: [c])
     }

@@ -1,4 +1,4 @@
-/// The arity and output-type rule of every op (SPEC §1), shared by the builders and by
+/// The arity and output-type rule of every op, shared by the builders and by
 /// ``Graph/validate()``.
 
 /// Why an op rejected its inputs; turned into a ``GraphError`` by the caller, which
@@ -164,6 +164,7 @@ extension Op {
             return .f32([vocabSize, h])
         case .rope(let p), .ropeGrad(let p):
             try rules.positive(p.headDim, "head_dim")
+            try rules.nonNegative(p.posOffset, "pos_offset")
             if p.headDim % 2 != 0 {
                 throw RuleViolation(kind: .parameter, field: "head_dim", message: "head_dim \(p.headDim) is odd")
             }
@@ -231,6 +232,7 @@ extension Op {
             try rules.count(1, n * g.inChannels * g.inH * g.inW, "N·ci·h·w")
             return .f32([g.weightCount])
         case .winogradConv2d(let w):
+            try rules.nonNegative(w.padding, "padding")
             let g = w.conv2d
             let n = try rules.conv(g, inputSlot: 0, perSample: g.inChannels * g.inH * g.inW, what: "ci·h·w")
             try rules.count(1, 16 * g.outChannels * g.inChannels, "16·co·ci")
@@ -241,6 +243,7 @@ extension Op {
                                   (g.kernelH, "kernel_h"), (g.kernelW, "kernel_w"), (g.stride, "stride")] {
                 try rules.positive(value, name)
             }
+            try rules.nonNegative(g.padding, "padding")
             try rules.require(g.outH > 0 && g.outW > 0, nil, "the window is larger than the padded input")
             let n = try rules.samples(0, g.channels * g.inH * g.inW, "c·h·w")
             return TensorType(inputs[0].dtype, [n * g.channels * g.outH * g.outW])
@@ -325,6 +328,12 @@ private struct Rules {
         }
     }
 
+    func nonNegative(_ value: Int, _ field: String) throws(RuleViolation) {
+        if value < 0 {
+            throw RuleViolation(kind: .parameter, field: field, message: "\(field) must not be negative, got \(value)")
+        }
+    }
+
     func rank(_ slot: Int, _ rank: Int) throws(RuleViolation) {
         try require(inputs[slot].rank == rank, slot, "expected rank \(rank), got \(inputs[slot])")
     }
@@ -392,6 +401,8 @@ private struct Rules {
                               (g.kernelW, "kernel_w"), (g.stride, "stride")] {
             try positive(value, name)
         }
+        try nonNegative(g.paddingH, "padding_h")
+        try nonNegative(g.paddingW, "padding_w")
         if g.inH + 2 * g.paddingH < g.kernelH || g.inW + 2 * g.paddingW < g.kernelW {
             throw RuleViolation(kind: .parameter, field: "kernel_h",
                                 message: "the kernel is larger than the padded input")

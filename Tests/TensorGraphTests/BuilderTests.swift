@@ -9,7 +9,7 @@ extension Graph {
     }
 }
 
-/// Builders apply SPEC §1's arity and shape rules and throw errors naming the op and
+/// Builders apply the ops' arity and shape rules and throw errors naming the op and
 /// the offending input.
 @Suite struct BuilderTests {
     /// Runs `body`, which must throw a ``GraphError``, and returns it.
@@ -206,6 +206,18 @@ extension Graph {
         let wy = try g.winogradConv2d(p, wino, w3, WinogradGeometry(inChannels: 64, inH: 56, inW: 56, outChannels: 64,
                                                                     padding: 1))
         #expect(g[wy].shape == [2 * 64 * 56 * 56])
+    }
+
+    @Test func negativeParametersAreRejected() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [1 * 3 * 8 * 8])
+        let w = try g.parameter("w", shape: [4 * 3 * 9])
+        let conv = Conv2dGeometry(inChannels: 3, inH: 8, inW: 8, outChannels: 4, kernelH: 3, kernelW: 3,
+                                  stride: 1, paddingH: -1, paddingW: 1)
+        let e = Self.error { _ = try g.conv2d(x, w, conv) }
+        #expect(e?.kind == .parameter && e?.field == "padding_h" && e?.op == "Conv2d")
+        let m = try g.input("m", shape: [8, 32])
+        #expect(Self.error { _ = try g.rope(m, theta: 1e4, posOffset: -2, headDim: 16) }?.field == "pos_offset")
     }
 
     @Test func groupNormConcatUpsample() throws {

@@ -1,7 +1,8 @@
+import Foundation
 import Testing
 import TensorGraph
 
-/// One test per reading rule of `graph-format.md`: each breaks one rule in an
+/// One test per reading rule of the tensor-graph format: each breaks one rule in an
 /// otherwise valid file and checks that the error names the node, the field and the
 /// line:column of the offending text.
 @Suite struct JSONReadingRuleTests {
@@ -181,5 +182,35 @@ import TensorGraph
             .replacingOccurrences(of: #""derived_params": []"#, with: #""derived_params": [], "producer": "test""#)
         let graph = try Graph(jsonString: text)
         #expect(graph == (try Graph(jsonString: Self.valid)))
+    }
+
+    @Test func errorsInAFileNameThePath() throws {
+        // A real fixture with node 11's op renamed: the error carries the path and the
+        // position in that file.
+        var text = String(decoding: try Fixtures.bytes("smollm2-small-test-training.json"), as: UTF8.self)
+        let original = #"{"id": 11, "op": "RoPE""#
+        text = text.replacingOccurrences(of: original, with: #"{"id": 11, "op": "Rope""#)
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tensorgraph-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Graph(contentsOfFile: path)
+            Issue.record("accepted an unknown op")
+        } catch {
+            #expect(error.kind == .unknownOp && error.node == 11 && error.field == "op")
+            #expect(error.file == path)
+            #expect(error.line == 16 && error.column == 22)
+            #expect(error.description.hasPrefix("\(path):16:22: node 11, field \"op\": unknown op \"Rope\""))
+        }
+    }
+
+    @Test func anUnreadableFileIsAnError() {
+        do {
+            _ = try Graph(contentsOfFile: "/nonexistent/graph.json")
+            Issue.record("read a missing file")
+        } catch {
+            #expect(error.kind == .unreadable && error.file == "/nonexistent/graph.json")
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Graph {
-    /// Reads a graph from the tensor-graph JSON format (version 1, `graph-format.md`).
+    /// Reads a graph from the tensor-graph JSON format (version 1).
     ///
     /// The reader rejects, with a ``GraphFormatError`` naming the line:column, the node
     /// and the field: malformed or truncated JSON, an unknown `op`, a missing or
@@ -10,7 +10,9 @@ extension Graph {
     /// `param_grad_outputs` larger than `outputs`, and a `Constant` whose `data` length
     /// differs from its element count. With `validate` (the default) it then runs
     /// ``validate()`` and reports shape, dtype and parameter errors the same way.
-    /// Unknown extra fields are ignored.
+    /// Unknown extra fields are ignored; `format` and `version`, when present, must be
+    /// `"tensor-graph"` and 1; `param_grad_outputs` and `derived_params` default to 0 and
+    /// `[]`.
     ///
     /// - Parameters:
     ///   - bytes: UTF-8 JSON text.
@@ -153,7 +155,6 @@ struct GraphReader {
         try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the graph")
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
-                let keyOffset = scanner.offset
                 let key = try scanner.readKey()
                 scanner.skipWhitespace()
                 let valueOffset = scanner.offset
@@ -182,7 +183,6 @@ struct GraphReader {
                 case "derived_params":
                     try readDerivedParams()
                 default:
-                    _ = keyOffset
                     try scanner.skipValue()
                 }
             } while try scanner.nextElement(closing: UInt8(ascii: "}"))
