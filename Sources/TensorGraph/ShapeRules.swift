@@ -1,4 +1,4 @@
-/// The arity and output-type rule of every op (SPEC §1), shared by the builders and by
+/// The arity and output-type rule of every op, shared by the builders and by
 /// ``Graph/validate()``.
 
 /// Why an op rejected its inputs; turned into a ``GraphError`` by the caller, which

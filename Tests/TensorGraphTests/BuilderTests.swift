@@ -9,7 +9,7 @@ extension Graph {
     }
 }
 
-/// Builders apply SPEC §1's arity and shape rules and throw errors naming the op and
+/// Builders apply the ops' arity and shape rules and throw errors naming the op and
 /// the offending input.
 @Suite struct BuilderTests {
     /// Runs `body`, which must throw a ``GraphError``, and returns it.

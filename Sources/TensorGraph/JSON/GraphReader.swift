@@ -1,7 +1,7 @@
 import Foundation
 
 extension Graph {
-    /// Reads a graph from the tensor-graph JSON format (version 1, `graph-format.md`).
+    /// Reads a graph from the tensor-graph JSON format (version 1).
     ///
     /// The reader rejects, with a ``GraphFormatError`` naming the line:column, the node
     /// and the field: malformed or truncated JSON, an unknown `op`, a missing or

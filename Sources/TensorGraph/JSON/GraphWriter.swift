@@ -2,7 +2,7 @@ import Foundation
 
 extension Graph {
     /// The graph in the tensor-graph JSON format (version 1), laid out one node per
-    /// line exactly as the format's reference files are: fields in the order `id`,
+    /// line as the format's files are: fields in the order `id`,
     /// `op`, the op's parameters, `dtype`, `shape`, `inputs`; f32 values in shortest
     /// round-trip form (`1e-5`, `10000.0`); a trailing newline. Reading the result back
     /// gives an equal graph.
