@@ -48,6 +48,7 @@ struct GraphEncoding {
         var homeNode = [Int32](repeating: -1, count: originalCount)
         var parameters: [String: EClassID] = [:]
         var pinned = [Bool](repeating: false, count: nodes.count)
+        for output in graph.outputs { pinned[output.index] = true }
         var isSink = [Bool](repeating: false, count: nodes.count)
         for index in order {
             let e = classes[Int(entryOf[index])].rawValue
@@ -55,7 +56,7 @@ struct GraphEncoding {
             if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
             let node = nodes[index]
             if case .parameter(let name) = node.op, parameters[name] == nil { parameters[name] = EClassID(e) }
-            pinned[index] = node.op.hasSideEffect || graph.isOutput(node.id)
+            if node.op.hasSideEffect { pinned[index] = true }
             isSink[index] = !hasConsumer[index]
         }
         self.enodeOf = enodeOf
