@@ -33,6 +33,8 @@ final class FusionLanguage {
     /// Interned output types, indexed by type id.
     private(set) var types: [TensorType] = []
     private var payloadIDs: [PayloadKey: UInt64] = [:]
+    /// Leaf payloads by name (the first leaf of each name; others go through `payloadIDs`).
+    private var leafIDs: [String: UInt64] = [:]
     private var typeIDs: [TensorType: UInt32] = [:]
     private var operatorIDs: [String: UInt32] = [:]
 
@@ -79,7 +81,8 @@ final class FusionLanguage {
     /// Makes room for about `count` payloads.
     func reserveCapacity(_ count: Int) {
         payloads.reserveCapacity(count)
-        payloadIDs.reserveCapacity(count)
+        payloadIDs.reserveCapacity(count / 2)
+        leafIDs.reserveCapacity(count / 2)
     }
 
     /// The interned id of a type.
@@ -95,6 +98,16 @@ final class FusionLanguage {
     ///
     /// - Complexity: O(size of op and type) expected.
     func payload(_ op: Op, _ type: TensorType) -> UInt64 {
+        // Leaves are keyed by name: hash the name alone, check the rest on a hit.
+        if let name = op.leafName {
+            if let id = leafIDs[name], payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
+            if leafIDs[name] == nil {
+                let id = UInt64(payloads.count)
+                payloads.append(Payload(op: op, type: type, typeID: typeID(type)))
+                leafIDs[name] = id
+                return id
+            }
+        }
         let key = PayloadKey(op: op, type: type)
         if let id = payloadIDs[key] { return id }
         let id = UInt64(payloads.count)

@@ -6,7 +6,7 @@ import TensorGraph
 final class FusionRuleContext {
     let graph: EGraph
     let language: FusionLanguage
-    let facts: AnalysisData<ClassFactsAnalysis>
+    let facts: ClassFactsTable
     /// `Parameter` classes of the input graph by name (reused instead of deriving again).
     let parameters: [String: EClassID]
     /// Whether a rule may create a `Parameter` (not when the graph has gradient outputs).
@@ -31,7 +31,7 @@ final class FusionRuleContext {
         var source: UInt64
     }
 
-    init(graph: EGraph, language: FusionLanguage, facts: AnalysisData<ClassFactsAnalysis>,
+    init(graph: EGraph, language: FusionLanguage, facts: ClassFactsTable,
          parameters: [String: EClassID], mayCreateParameters: Bool)
     {
         self.graph = graph
