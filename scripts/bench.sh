@@ -19,6 +19,7 @@ reps=${BENCH_REPS:-5}
 egglog_reps=${BENCH_EGGLOG_REPS:-3}
 math_iterations=${BENCH_MATH_ITERATIONS:-"8 9 10 11"}
 llama_layers=${BENCH_LLAMA_LAYERS:-"1 2 4 8 16 32 64 128 256"}
+suites=${BENCH_SUITES:-"math llama fixture"}
 
 progress() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -34,6 +35,7 @@ else
   fi
 fi
 python=$venv/bin/python
+export EGGLOG_VENV=$venv  # scripts/bench-math.sh, called below, uses the same venv
 "$python" -c 'import egglog, matplotlib' \
   || { echo "bench: $venv lacks egglog or matplotlib (pip install egglog matplotlib)" >&2; exit 2; }
 
@@ -50,9 +52,9 @@ records=$work/records.jsonl  # copied to bench/results.jsonl at the end
 # --- the workloads, both engines (one progress line per workload on stderr) ----------
 # shellcheck disable=SC2086  # the lists are meant to split into arguments
 "$python" scripts/bench_run.py \
-  --fusion "$bin/fusion" --fusion-bench "$bin/fusion-bench" --python "$python" \
+  --fusion "$bin/fusion" --python "$python" \
   --records "$records" --reps "$reps" --egglog-reps "$egglog_reps" \
-  --math-iterations $math_iterations --llama-layers $llama_layers
+  --math-iterations $math_iterations --llama-layers $llama_layers --suites $suites
 
 # --- the table and the plot ----------------------------------------------------------
 mkdir -p bench

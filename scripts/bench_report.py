@@ -64,8 +64,13 @@ def by_case(records, suite):
     return cases
 
 
+def runs_of(rec):
+    """How many runs a median stands for (records of bench-math.sh carry one median)."""
+    return rec.get("extra", {}).get("runs") or len(rec["times_ms"])
+
+
 def runs_note(cases, engines):
-    counts = sorted({len(c[e]["times_ms"]) for c in cases.values() for e in engines if e in c})
+    counts = sorted({runs_of(c[e]) for c in cases.values() for e in engines if e in c})
     return "/".join(str(n) for n in counts) if counts else "0"
 
 
@@ -76,11 +81,14 @@ def math_table(records):
     lines = [
         "### Math micro-benchmark (egg/egglog's own benchmark, `bench/math.egg`)",
         "",
-        "The same program text on both engines, `(run N)` for N = 8…11. Time covers parsing,",
-        "the run and `print-size`; e-nodes are canonical counts after the run.",
+        "Measured by `scripts/bench-math.sh N RUNS`: the same program text on both engines with",
+        "`(run N)`, each run a fresh process. Ours: the run of `fusion egglog --json`; egglog:",
+        "parse and run through its Python bindings. E-nodes are canonical counts after the run;",
+        "peak memory is each process's peak resident set.",
         "",
-        "| iterations | e-nodes (ours) | e-nodes (egglog) | ours, median ms | egglog, median ms | egglog ÷ ours |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| iterations | e-nodes (ours) | e-nodes (egglog) | ours, median ms | egglog, median ms "
+        "| egglog ÷ ours | peak RSS ours / egglog (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case, c in cases.items():
         ours, theirs = c.get("fusion"), c.get("egglog")
@@ -89,7 +97,9 @@ def math_table(records):
         lines.append(
             f"| {case} | {n_ours:,} | {f'{n_theirs:,}' if n_theirs is not None else '—'} | "
             f"{fmt_ms(median(ours) if ours else None)} | {fmt_ms(median(theirs) if theirs else None)} | "
-            f"{fmt_ratio(median(theirs) if theirs else None, median(ours) if ours else None)} |"
+            f"{fmt_ratio(median(theirs) if theirs else None, median(ours) if ours else None)} | "
+            f"{c['extra'].get('fusion', {}).get('peak_rss_mb', '—')} / "
+            f"{c['extra'].get('egglog', {}).get('peak_rss_mb', '—')} |"
         )
     lines.append("")
     lines.append(f"Runs per cell (median taken): {runs_note(cases, ['fusion', 'egglog'])}.")

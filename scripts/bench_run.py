@@ -6,8 +6,8 @@ venv and calls this, then scripts/bench_report.py. One progress line per workloa
 to standard error.
 
 Workloads:
-  math     bench/math.egg at N iterations: `fusion-bench math` (the native engine)
-           against egglog on the same program text with (run N).
+  math     bench/math.egg at N iterations, through scripts/bench-math.sh (our engine
+           against egglog on the same program text with (run N), fresh processes).
   llama    `llama-synthetic --layers L`: our whole optimize() (e-graph and pattern
            passes) against egglog running the seed's program for the same graph
            (`fusion optimize --egglog-program`), extract commands left out.
@@ -16,6 +16,7 @@ Workloads:
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,30 +54,51 @@ def median(xs):
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
-def egglog_times(python, program, reps, run=None, drop_extract=False):
+def egglog_times(python, program, reps, drop_extract=False):
     argv = [python, os.path.join(HERE, "egglog_time.py"), program, "--reps", str(reps)]
-    if run is not None:
-        argv += ["--run", str(run)]
     if drop_extract:
         argv.append("--drop-extract")
     return run_json(argv)
 
 
+def parse_bench_math(text):
+    """The figures of scripts/bench-math.sh's report (its documented output lines)."""
+    def find(pattern, cast=float):
+        m = re.search(pattern, text, re.M)
+        if not m:
+            raise RuntimeError(f"bench-math.sh output lacks /{pattern}/:\n{text}")
+        return cast(m.group(1).replace(",", ""))
+    return {
+        "ours_enodes": find(r"ours \(.*?\):\s+([\d,]+) e-nodes", int),
+        "ours_eclasses": find(r"ours \(.*?\):.*?([\d,]+) e-classes", int),
+        "egglog_enodes": find(r"^\s*egglog:\s+([\d,]+) e-nodes", int),
+        "ours_ms": find(r"^ours\s+([\d.]+)ms"),
+        "egglog_ms": find(r"^egglog\s+([\d.]+)ms"),
+        "ours_rss_mb": find(r"^ours\s+[\d.]+ms\s+([\d.]+) MB"),
+        "egglog_rss_mb": find(r"^egglog\s+[\d.]+ms\s+([\d.]+) MB"),
+        "core_bytes_per_enode": find(r"= ([\d.]+) bytes per e-node"),
+    }
+
+
 def bench_math(args, rec):
-    program = os.path.join(ROOT, "bench", "math.egg")
+    """The math benchmark through scripts/bench-math.sh (it owns that comparison)."""
     for n in args.math_iterations:
-        ours = run_json([args.fusion_bench, "math", "--iterations", str(n), "--runs", str(args.reps), "--json"])
         # egglog at 11 iterations takes tens of seconds per run: fewer repetitions there.
-        egg_reps = args.reps if n <= 10 else max(1, min(args.reps, 3))
-        theirs = egglog_times(args.python, program, egg_reps, run=n)
-        ours_times = ours.get("runs_ms") or [ours["run_ms"]]
-        rec.add("math", f"run {n}", ours["enodes"], "fusion", ours_times,
-                {"enodes": ours["enodes"], "eclasses": ours.get("eclasses"),
-                 "peak_bytes": ours.get("peak_bytes"), "peak_rss_bytes": ours.get("peak_rss_bytes")})
-        rec.add("math", f"run {n}", ours["enodes"], "egglog", theirs["times_ms"],
-                {"enodes": theirs["enodes"]})
-        progress(f"math (run {n}): {ours['enodes']:,} e-nodes (egglog {theirs['enodes']:,}); "
-                 f"ours {median(ours_times):.1f} ms, egglog {median(theirs['times_ms']):.1f} ms")
+        runs = args.reps if n <= 10 else max(1, min(args.reps, 3))
+        proc = subprocess.run(["bash", os.path.join(HERE, "bench-math.sh"), str(n), str(runs)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench-math.sh {n} {runs} exited {proc.returncode}:\n"
+                               f"{proc.stdout}\n{proc.stderr}")
+        m = parse_bench_math(proc.stdout)
+        case = f"run {n}"
+        rec.add("math", case, m["ours_enodes"], "fusion", [m["ours_ms"]],
+                {"enodes": m["ours_enodes"], "eclasses": m["ours_eclasses"], "runs": runs,
+                 "peak_rss_mb": m["ours_rss_mb"], "core_bytes_per_enode": m["core_bytes_per_enode"]})
+        rec.add("math", case, m["ours_enodes"], "egglog", [m["egglog_ms"]],
+                {"enodes": m["egglog_enodes"], "runs": runs, "peak_rss_mb": m["egglog_rss_mb"]})
+        progress(f"math (run {n}): {m['ours_enodes']:,} e-nodes (egglog {m['egglog_enodes']:,}); "
+                 f"ours {m['ours_ms']:.1f} ms, egglog {m['egglog_ms']:.1f} ms (medians of {runs})")
 
 
 def optimize_times(args, graph_args, strategy, mode, reps, program_path=None):
@@ -111,7 +133,6 @@ def bench_graph(args, rec, suite, case, graph_args, mode, tmp):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fusion", required=True)
-    p.add_argument("--fusion-bench", required=True)
     p.add_argument("--python", required=True, help="the venv's python, with egglog")
     p.add_argument("--records", required=True)
     p.add_argument("--reps", type=int, default=5)
@@ -119,17 +140,20 @@ def main():
     p.add_argument("--math-iterations", type=int, nargs="*", default=[8, 9, 10, 11])
     p.add_argument("--llama-layers", type=int, nargs="*", default=[1, 2, 4, 8, 16, 32, 64, 128, 256])
     p.add_argument("--fixtures", default=os.path.join(ROOT, "Tests", "FusionTests", "Fixtures"))
+    p.add_argument("--suites", nargs="*", default=["math", "llama", "fixture"],
+                   choices=["math", "llama", "fixture"])
     args = p.parse_args()
     rec = Recorder(args.records)
     with tempfile.TemporaryDirectory() as tmp:
-        bench_math(args, rec)
-        for layers in args.llama_layers:
+        if "math" in args.suites:
+            bench_math(args, rec)
+        for layers in args.llama_layers if "llama" in args.suites else []:
             bench_graph(args, rec, "llama", f"{layers} layers",
                         ["--model", "llama-synthetic", "--layers", str(layers)], "training", tmp)
         names = sorted(f for f in os.listdir(args.fixtures)
                        if f.endswith(".json") and not f.endswith((".expected.json", ".optimized.json",
                                                                    ".inference-passes.json")))
-        for name in names:
+        for name in names if "fixture" in args.suites else []:
             mode = "inference" if "-inference" in name else "training"
             bench_graph(args, rec, "fixture", name[:-len(".json")],
                         [os.path.join(args.fixtures, name)], mode, tmp)

@@ -57,32 +57,49 @@ void eg_destroy(eg_egraph *g) {
     free(g);
 }
 
-/* Grows every per-node array to `cap` nodes. On failure the arrays already grown keep
- * their larger size (still consistent: node_cap only rises when all succeeded). */
+/* One per-node array: its field, bytes per element, and whether it is a bitset. */
+typedef struct eg_node_array {
+    void **field;
+    size_t elem;
+    int kind; /* 0: one element per node, 1: per node plus one, 2: one bit per node */
+} eg_node_array;
+
+static size_t eg_node_array_bytes(const eg_node_array *a, size_t nodes) {
+    switch (a->kind) {
+    case 1: return (nodes + 1) * a->elem;
+    case 2: return ((nodes + 63) / 64) * a->elem;
+    default: return nodes * a->elem;
+    }
+}
+
+/* Grows every per-node array to `cap` nodes, all or nothing: after a failed realloc the
+ * arrays already grown are shrunk back, so every array always has node_cap capacity and
+ * the byte accounting stays exact. */
 static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
-    eg_mem *m = &g->mem;
-    size_t old = g->node_cap, now = cap;
-    void *p;
-#define EG_GROW(field, elem, oldn, newn)                                                   \
-    do {                                                                                   \
-        p = eg_mem_realloc(m, g->field, (oldn) * (elem), (newn) * (elem));                 \
-        if (!p) return false;                                                              \
-        g->field = p;                                                                      \
-    } while (0)
-    /* Arrays grown here may be ahead of node_cap after a failure; track sizes by the
-     * largest capacity reached so frees stay exact. */
-    EG_GROW(ops, 4, old, now);
-    EG_GROW(payloads, 8, old, now);
-    EG_GROW(child_offsets, 4, old + 1, now + 1);
-    EG_GROW(uf, 4, old, now);
-    EG_GROW(member_next, 4, old, now);
-    EG_GROW(parent_tail, 4, old, now);
-    size_t old_words = (old + 63) / 64, new_words = (now + 63) / 64;
-    EG_GROW(dead_bits, 8, old_words, new_words);
-    memset(g->dead_bits + old_words, 0, (new_words - old_words) * 8);
-    EG_GROW(queued_bits, 8, old_words, new_words);
-    memset(g->queued_bits + old_words, 0, (new_words - old_words) * 8);
-#undef EG_GROW
+    eg_node_array arrays[] = {
+        {(void **)&g->ops, 4, 0},         {(void **)&g->payloads, 8, 0},
+        {(void **)&g->child_offsets, 4, 1}, {(void **)&g->uf, 4, 0},
+        {(void **)&g->member_next, 4, 0}, {(void **)&g->parent_tail, 4, 0},
+        {(void **)&g->dead_bits, 8, 2},   {(void **)&g->queued_bits, 8, 2},
+    };
+    size_t count = sizeof(arrays) / sizeof(arrays[0]);
+    size_t old = g->node_cap;
+    for (size_t i = 0; i < count; i++) {
+        size_t from = eg_node_array_bytes(&arrays[i], old);
+        size_t to = eg_node_array_bytes(&arrays[i], cap);
+        void *p = eg_mem_realloc(&g->mem, *arrays[i].field, from, to);
+        if (!p) {
+            while (i-- > 0) {
+                void *back = eg_mem_realloc(&g->mem, *arrays[i].field,
+                                            eg_node_array_bytes(&arrays[i], cap),
+                                            eg_node_array_bytes(&arrays[i], old));
+                if (back) *arrays[i].field = back;
+            }
+            return false;
+        }
+        if (arrays[i].kind == 2) memset((char *)p + from, 0, to - from);
+        *arrays[i].field = p;
+    }
     g->node_cap = cap;
     return true;
 }
@@ -105,9 +122,7 @@ static bool eg_grow_edges_to(eg_egraph *g, uint32_t cap) {
     return true;
 }
 
-/* The node arrays are grown as one unit: if one realloc fails after others succeeded,
- * those keep their larger allocation, which is freed with the recorded (smaller) size.
- * To keep accounting exact, a failure shrinks nothing back but records the largest size. */
+/* Makes room for `extra_nodes` more nodes with `extra_edges` more child slots. */
 static bool eg_reserve_nodes(eg_egraph *g, uint64_t extra_nodes, uint64_t extra_edges) {
     uint64_t need_n = (uint64_t)g->n + extra_nodes;
     uint64_t need_e = (uint64_t)g->edges + extra_edges;

@@ -90,6 +90,10 @@ uint64_t eg_matcher_peak_memory(const eg_matcher *m) {
     return m ? m->mem.peak : 0;
 }
 
+void eg_matcher_reset_peak_memory(eg_matcher *m) {
+    if (m) m->mem.peak = m->mem.current;
+}
+
 /* ---- snapshot ----------------------------------------------------------------------- */
 
 eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
@@ -160,8 +164,10 @@ eg_status eg_matcher_stamp_merges(eg_matcher *m, eg_egraph *g, uint32_t iteratio
     if (count == 0) return EG_OK;
     uint32_t ids = eg_total_node_count(g);
     if (ids > m->stamps_cap) {
-        size_t cap = m->stamps_cap;
-        uint16_t *p = grow(&m->mem, m->class_stamps, &cap, ids, sizeof(uint16_t));
+        /* Grown once per iteration at most, so a small margin instead of doubling. */
+        size_t cap = (size_t)ids + ids / 8;
+        uint16_t *p = eg_mem_realloc(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint16_t),
+                                     cap * sizeof(uint16_t));
         if (!p) return EG_ERR_OUT_OF_MEMORY;
         memset(p + m->stamps_cap, 0, (cap - m->stamps_cap) * sizeof(uint16_t));
         m->class_stamps = p;

@@ -50,8 +50,13 @@ public struct RunReport: Sendable, CustomStringConvertible {
     public var enodes: Int = 0
     /// Canonical e-classes at the end.
     public var eclasses: Int = 0
-    /// The native core's peak bytes (graph and matcher) observed during the run.
-    public var peakBytes: UInt64 = 0
+    /// The native core's peak bytes during the run: the graph's peak plus the matcher's
+    /// (an upper bound on what was held at once).
+    public var peakBytes: UInt64 { graphPeakBytes + matcherPeakBytes }
+    /// The graph's own peak bytes during the run (nodes, hashcons, union-find, lists).
+    public var graphPeakBytes: UInt64 = 0
+    /// The matcher's peak bytes during the run (snapshot index, class stamps, buffers).
+    public var matcherPeakBytes: UInt64 = 0
 
     /// A multi-line summary: the stop reason, one line per iteration, one per rule.
     public var description: String {

@@ -132,7 +132,7 @@ public final class Runner {
         }
         eg_clear_merges(g)
         eg_reset_peak_memory(g)
-        var peak: UInt64 = 0
+        eg_matcher_reset_peak_memory(matcher)
 
         var stop: StopReason = .iterationLimit
         var done = 0
@@ -159,7 +159,6 @@ public final class Runner {
                 if outcome.banned { heldBack = true }
                 if outcome.limitHit { limitHit = true; break }
             }
-            peak = max(peak, eg_matcher_memory(matcher))
             eg_matcher_release_snapshot(matcher)
             if limitHit {
                 try check(eg_rollback(g), "rollback")
@@ -193,7 +192,8 @@ public final class Runner {
         }
         var memory = eg_memory_stats()
         _ = eg_memory(g, &memory)
-        report.peakBytes = memory.peak_bytes + peak
+        report.graphPeakBytes = memory.peak_bytes
+        report.matcherPeakBytes = eg_matcher_peak_memory(matcher)
         leftAt = (eg_total_node_count(g), eg_class_count(g))
         report.stopReason = stop
         report.enodes = Int(eg_node_count(g))

@@ -31,6 +31,7 @@ struct MathCommand: ParsableCommand {
 
     mutating func run() throws {
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         var last: (report: RunReport, enodes: Int, eclasses: Int, coreBytes: UInt64)?
         var logger = Logger(label: "fusion-bench.math")
         logger.logLevel = verbose ? .info : .warning
@@ -38,6 +39,7 @@ struct MathCommand: ParsableCommand {
             let table = MathBenchmark.makeTable()
             let graph = EGraph()
             let clock = ContinuousClock()
+            let cpuStart = processCPUSeconds()
             let start = clock.now
             _ = try MathBenchmark.addSeeds(to: graph, table: table)
             let runner = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(),
@@ -45,12 +47,14 @@ struct MathCommand: ParsableCommand {
                                     seminaive: !naive, logger: logger)
             let report = try runner.run()
             let elapsed = clock.now - start
+            cpuTimes.append(processCPUSeconds() - cpuStart)
             let (s, atto) = elapsed.components
             times.append(Double(s) + Double(atto) * 1e-18)
             last = (report, graph.nodeCount, graph.classCount, report.peakBytes)
         }
         guard let last else { return }
         let median = times.sorted()[times.count / 2]
+        let cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
         let rss = peakResidentBytes()
         let perNode = Double(last.coreBytes) / Double(max(1, last.enodes))
         if json {
@@ -60,9 +64,12 @@ struct MathCommand: ParsableCommand {
                 "\"enodes\": \(last.enodes)",
                 "\"eclasses\": \(last.eclasses)",
                 "\"run_ms\": \(String(format: "%.1f", median * 1000))",
+                "\"cpu_ms\": \(String(format: "%.1f", cpuMedian * 1000))",
                 "\"runs_ms\": [\(times.map { String(format: "%.1f", $0 * 1000) }.joined(separator: ", "))]",
                 "\"peak_bytes\": \(last.coreBytes)",
                 "\"peak_bytes_per_enode\": \(String(format: "%.1f", perNode))",
+                "\"graph_peak_bytes\": \(last.report.graphPeakBytes)",
+                "\"matcher_peak_bytes\": \(last.report.matcherPeakBytes)",
                 "\"peak_rss_bytes\": \(rss)",
                 "\"allocator\": \"\(EGraph.allocatorName)\"",
             ]
@@ -71,11 +78,20 @@ struct MathCommand: ParsableCommand {
             print(last.report)
             print("math: \(last.report.iterations.count) iterations, \(last.enodes) e-nodes, "
                 + "\(last.eclasses) e-classes")
-            print("time: \(String(format: "%.1f", median * 1000)) ms (median of \(times.count))")
-            print("peak: \(last.coreBytes) bytes in the core (\(String(format: "%.1f", perNode)) per e-node), "
+            print("time: \(String(format: "%.1f", median * 1000)) ms wall, "
+                + "\(String(format: "%.1f", cpuMedian * 1000)) ms CPU (medians of \(times.count))")
+            print("peak: \(last.coreBytes) bytes in the core (\(String(format: "%.1f", perNode)) per e-node: "
+                + "graph \(last.report.graphPeakBytes), matcher \(last.report.matcherPeakBytes)), "
                 + "\(rss) bytes resident (process), allocator \(EGraph.allocatorName)")
         }
     }
+}
+
+/// CPU seconds the process has used (all threads).
+func processCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
 }
 
 /// The process's peak resident set (VmHWM), in bytes; 0 where /proc is not available.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Fusion
 import Logging
 import TensorGraph
 
@@ -24,6 +25,11 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
     /// `--mode`.
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         case training, inference
+    }
+
+    /// `--cost-model`.
+    enum CostModelChoice: String, ExpressibleByArgument, CaseIterable {
+        case roofline, flat
     }
 
     /// `--format`.
@@ -74,6 +80,9 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
     @Option(help: "The report as text (the report's own format) or as one JSON object.")
     var format: Format = .text
 
+    @Option(help: "roofline: per-kernel time estimate on a mid-range GPU; flat: leaves 0, fused ops 9, others 10.")
+    var costModel: CostModelChoice = .roofline
+
     @OptionGroup var logging: LoggingOptions
 
     /// The parsed `--enable` list, in the order given, without duplicates.
@@ -121,8 +130,55 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
                                     layers: layers)
     }
 
+    /// The optimizer's options from the command line.
+    func optimizeOptions(logger: Logger) throws -> OptimizeOptions {
+        var optIns: OptInFusions = []
+        for optIn in try self.optIns {
+            switch optIn {
+            case .rmsnormMatmul: optIns.insert(.rmsNormMatMul)
+            case .ropeAttention: optIns.insert(.ropeAttention)
+            }
+        }
+        return OptimizeOptions(
+            strategy: strategy == .egraph ? .egraph : .patterns,
+            mode: mode == .training ? .training : .inference,
+            optIns: optIns,
+            costModel: costModel == .roofline ? .roofline() : .flat,
+            logger: logger)
+    }
+
     func run() throws {
-        _ = try inputGraph()
-        throw CommandFailure.usage("optimize: the optimizer is not available in this build yet")
+        let logger = Logger(label: "fusion.optimize")
+        // Everything is computed and every file written before the report is printed, so
+        // a failure leaves standard output empty.
+        let input = try inputGraph()
+        let source = graph ?? "model \(model!)"
+        logger.info("read \(source): \(input.count) nodes")
+        if let egglogProgram {
+            try OutputFile.write(Fusion.dumpEgglogProgram(input), to: egglogProgram)
+        }
+        let optimized: TensorGraph.Graph
+        let report: OptimizeReport
+        do {
+            (optimized, report) = try Fusion.optimize(input, options: optimizeOptions(logger: logger))
+        } catch let error as FusionError {
+            throw CommandFailure.invalidInput("\(source): \(error)")
+        }
+        if let output {
+            let bytes: [UInt8]
+            do {
+                bytes = try optimized.jsonBytes()
+            } catch {
+                throw CommandFailure.invalidInput("\(source): cannot write the optimized graph: \(error)")
+            }
+            try OutputFile.write(bytes, to: output)
+        }
+        if let dot {
+            try OutputFile.write(optimized.dot(), to: dot)
+        }
+        switch format {
+        case .text: StandardStreams.out(report.description)
+        case .json: StandardStreams.out(ReportJSON.object(for: report, mode: mode.rawValue).serialized())
+        }
     }
 }

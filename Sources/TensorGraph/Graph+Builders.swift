@@ -1,4 +1,4 @@
-/// One builder per op: each checks SPEC's arity and shape rules (through
+/// One builder per op: each checks the op's arity and shape rules (through
 /// ``Graph/addNode(_:inputs:type:)``) and throws a ``GraphError`` naming the op and the
 /// offending input.
 extension Graph {

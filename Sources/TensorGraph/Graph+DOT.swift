@@ -16,34 +16,57 @@ extension Graph {
             outputLabels[id.index, default: []].append(i >= firstGradient ? "gradient output \(i)" : "output \(i)")
         }
         var text = "digraph \(Self.dotID(name)) {\n"
+        text.reserveCapacity(96 * nodes.count + 64)
         text += "  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
         text += "  edge [arrowsize=0.6];\n"
+        var lastFloat: (bits: UInt32, text: String) = (0, "0.0")
         for node in nodes {
-            var lines = ["\(node.id): \(node.op.name)"]
+            text += "  n"
+            text += String(node.id.rawValue)
+            text += " [label=\""
+            text += String(node.id.rawValue)
+            text += ": "
+            text += node.op.name
             for (key, value) in OpCodec.parameters(of: node.op) {
+                text += "\\n"
+                text += key
+                text += "="
                 switch value {
-                case .int(let v): lines.append("\(key)=\(v)")
-                case .bool(let v): lines.append("\(key)=\(v)")
-                case .string(let v): lines.append("\(key)=\(v)")
-                case .float(let v): lines.append("\(key)=\(v.isFinite ? ShortestFloat.format(v) : "\(v)")")
-                case .floats(let v): lines.append("\(key)=[\(v.count) values]")
+                case .int(let v): text += String(v)
+                case .bool(let v): text += v ? "true" : "false"
+                case .string(let v): text += Self.escape(v)
+                case .float(let v):
+                    if v.bitPattern != lastFloat.bits {
+                        lastFloat = (v.bitPattern, v.isFinite ? ShortestFloat.format(v) : "\(v)")
+                    }
+                    text += lastFloat.text
+                case .floats(let v): text += "[\(v.count) values]"
                 }
             }
-            lines.append(node.type.description)
-            if let marks = outputLabels[node.id.index] { lines.append(contentsOf: marks) }
-            var attributes = ["label=\"\(lines.map(Self.escape).joined(separator: "\\n"))\""]
-            if node.isNop {
-                attributes.append("style=dashed, color=gray60, fontcolor=gray60")
-            } else if outputLabels[node.id.index] != nil {
-                attributes.append("peripheries=2, penwidth=2")
-            } else if node.op.isLeaf {
-                attributes.append("style=rounded")
+            text += "\\n"
+            text += node.type.description
+            let marks = outputLabels[node.id.index]
+            for mark in marks ?? [] {
+                text += "\\n"
+                text += mark
             }
-            text += "  n\(node.id) [\(attributes.joined(separator: ", "))];\n"
+            text += "\""
+            if node.isNop {
+                text += ", style=dashed, color=gray60, fontcolor=gray60"
+            } else if marks != nil {
+                text += ", peripheries=2, penwidth=2"
+            } else if node.op.isLeaf {
+                text += ", style=rounded"
+            }
+            text += "];\n"
         }
         for node in nodes {
             for input in node.inputs {
-                text += "  n\(input) -> n\(node.id)" + (node.isNop ? " [style=dashed, color=gray60]" : "") + ";\n"
+                text += "  n"
+                text += String(input.rawValue)
+                text += " -> n"
+                text += String(node.id.rawValue)
+                text += node.isNop ? " [style=dashed, color=gray60];\n" : ";\n"
             }
         }
         text += "}\n"

@@ -1,48 +1,3 @@
-// TensorGraph API at a glance
-// ===========================
-//
-// Types
-//   NodeID            32-bit node id = index in `graph.nodes` (`id.index`, `NodeID(5)`, literal `5`).
-//   DType             .f32 .f16 .u32 .q4_0 .q8_0 (raw values are the JSON names).
-//   TensorType        dtype + shape; `elementCount`, `byteSize` (q4_0: 20 B / 32 elems, q8_0: 36 B / 32).
-//   Op                one case per op of SPEC §1 (`.matMul`, `.rmsNorm(eps:)`, `.rope(RoPEParameters)`,
-//                     `.causalAttention(AttentionHeads)`, `.conv2d(Conv2dGeometry)`, `.nop`, …);
-//                     `op.name` is the JSON name ("MatMul"), `op.arity`, `op.isNop`, `op.hasSideEffect`,
-//                     `op.isLeaf`, `op.leafName`.
-//   Node              id, op, inputs: [NodeID], type: TensorType.
-//   DerivedParam      name, sources [(name, cols)], rows, transform (.horizontalConcat |
-//                     .winograd3x3(outChannels:inChannels:)).
-//   GraphError        typed error: kind, node, op, input (slot), inputNode, field, message.
-//
-// Graph (a value type; builders are `mutating` and `throws`, returning the new NodeID)
-//   nodes, count, graph[id], outputs, paramGradOutputs, userOutputs, gradientOutputs, derivedParams
-//   setOutputs(_:paramGradOutputs:) throws, isOutput(_:), consumerCounts(), consumers()
-//   addNode(_ op:, inputs:, type:) throws      — checked generic builder
-//   addRawNode(op:inputs:type:)                — unchecked append, for the optimizer
-//   replaceNode(_:op:inputs:type:), makeNop(_:), addDerivedParam(_:), parameterNode(named:)
-//   leaves:       input(_:shape:dtype:), parameter(_:shape:dtype:), constant(fill:shape:dtype:),
-//                 constant(data:shape:)
-//   matmuls:      matmul, matmulAT, matmulBT, fusedMatMulAdd/ATAdd/BTAdd, fusedRmsNormMatMul(x,w,p,eps:)
-//   elementwise:  add, mul, greater, biasAdd, relu, sigmoid, tanh, neg, abs, log, recip, silu, gelu,
-//                 reshape(x, shape) (Identity), stopGradient, swiGLU, swiGLUConcat
-//   reductions:   sumAll, meanAll, sumRows, softmax, logSoftmax, crossEntropyLoss, bceLoss, transpose
-//   norms:        rmsNorm(x,w,eps:), rmsNormGradW/X(dy,x,w,eps:), layerNorm(x,w,b,eps:),
-//                 layerNormGradWB/X(dy,x,w,eps:)
-//   positions:    embedding(indices, table), scatterAdd(indices, src, vocabSize:),
-//                 rope(x, theta:, posOffset:, headDim:, offset:), ropeGrad(same)
-//   attention:    causalAttention/fullAttention/crossAttention/cachedAttention(..., numHeads:numKVHeads:headDim:),
-//                 slidingWindowAttention(q,k,v, …, windowSize:), causalAttentionRoPE(q,k,v, …, ropeTheta:),
-//                 multiHeadAttn(q,k,v, …, isCross:), multiHeadAttnGradQ/K/V(dO,q,k,v, fwdNode:, …, isCross:),
-//                 cacheWrite(newKV, cache, pos)
-//   grads:        swiGLUGradGate(dOut,gate,up), swiGLUGradUp(dOut,gate), siluGrad(dOut,x), swiGLUConcatGrad(dOut,x)
-//   conv/pool:    conv2d/conv2dGradInput/conv2dGradWeight(_, _, Conv2dGeometry), winogradConv2d(x, wino, w, WinogradGeometry),
-//                 maxPool2d(x, MaxPool2dGeometry), globalAvgPool(x, channels:spatial:), globalAvgPoolGrad,
-//                 groupNorm/groupNormSilu(x,w,b, numGroups:eps:channels:spatial:), groupNormGradInput(dy,x,w,…),
-//                 groupNormGradWeightBias(dy,x,…), concat(a,b, channelsA:channelsB:spatial:), splitA, splitB,
-//                 upsample2x(x, channels:inH:inW:), upsample2xGrad
-//   composites:   div(a,b) = Mul(a, Recip b); mseLoss(p,t); l1Loss(p,t)
-//   whole graph:  validate() throws, toposort() throws -> Graph, JSON read/write, DOT export.
-
 /// A tensor computation graph: nodes (each an ``Op`` with input ids and an output
 /// ``TensorType``), an ordered list of outputs, and the parameters the runtime derives
 /// from other parameters.
@@ -51,7 +6,7 @@
 /// are parameter gradients appended by an autodiff (in Parameter node order); the rest
 /// are user outputs, `outputs[0]` being the loss of a training graph.
 ///
-/// Builders (``matmul(_:_:)``, ``rmsNorm(_:_:eps:)``, …) check SPEC's arity and shape
+/// Builders (``matmul(_:_:)``, ``rmsNorm(_:_:eps:)``, …) check the op's arity and shape
 /// rules and throw a ``GraphError`` naming the op and the offending input.
 /// ``addRawNode(op:inputs:type:)`` and ``replaceNode(_:op:inputs:type:)`` skip the checks
 /// for the optimizer, which then calls ``validate()``.
@@ -62,6 +17,58 @@
 /// let w = try g.parameter("w1", shape: [784, 128])
 /// let y = try g.matmul(x, w)
 /// try g.setOutputs([y])
+/// ```
+///
+/// ## API at a glance
+///
+/// ```text
+/// Types
+///   NodeID            32-bit node id = index in `graph.nodes` (`id.index`, `NodeID(5)`, literal `5`).
+///   DType             .f32 .f16 .u32 .q4_0 .q8_0 (raw values are the JSON names).
+///   TensorType        dtype + shape; `elementCount`, `byteSize` (q4_0: 20 B / 32 elems, q8_0: 36 B / 32).
+///   Op                one case per op of the IR (`.matMul`, `.rmsNorm(eps:)`, `.rope(RoPEParameters)`,
+///                     `.causalAttention(AttentionHeads)`, `.conv2d(Conv2dGeometry)`, `.nop`, …);
+///                     `op.name` is the JSON name ("MatMul"), `op.arity`, `op.isNop`, `op.hasSideEffect`,
+///                     `op.isLeaf`, `op.leafName`.
+///   Node              id, op, inputs: [NodeID], type: TensorType.
+///   DerivedParam      name, sources [(name, cols)], rows, transform (.horizontalConcat |
+///                     .winograd3x3(outChannels:inChannels:)).
+///   GraphError        typed error: kind, node, op, input (slot), inputNode, field, message.
+///   GraphFormatError  typed reading error: kind, file, line, column, node, field, message, graphError.
+///
+/// Graph (a value type; builders are `mutating` and `throws`, returning the new NodeID)
+///   nodes, count, graph[id], outputs, paramGradOutputs, userOutputs, gradientOutputs, derivedParams
+///   setOutputs(_:paramGradOutputs:) throws, isOutput(_:), consumerCounts(), consumers()
+///   addNode(_ op:, inputs:, type:) throws      — checked generic builder
+///   addRawNode(op:inputs:type:)                — unchecked append, for the optimizer
+///   replaceNode(_:op:inputs:type:), makeNop(_:), addDerivedParam(_:), parameterNode(named:)
+///   leaves:       input(_:shape:dtype:), parameter(_:shape:dtype:), constant(fill:shape:dtype:),
+///                 constant(data:shape:)
+///   matmuls:      matmul, matmulAT, matmulBT, fusedMatMulAdd/ATAdd/BTAdd, fusedRmsNormMatMul(x,w,p,eps:)
+///   elementwise:  add, mul, greater, biasAdd, relu, sigmoid, tanh, neg, abs, log, recip, silu, gelu,
+///                 reshape(x, shape) (Identity), stopGradient, swiGLU, swiGLUConcat
+///   reductions:   sumAll, meanAll, sumRows, softmax, logSoftmax, crossEntropyLoss, bceLoss, transpose
+///   norms:        rmsNorm(x,w,eps:), rmsNormGradW/X(dy,x,w,eps:), layerNorm(x,w,b,eps:),
+///                 layerNormGradWB/X(dy,x,w,eps:)
+///   positions:    embedding(indices, table), scatterAdd(indices, src, vocabSize:),
+///                 rope(x, theta:, posOffset:, headDim:, offset:), ropeGrad(same)
+///   attention:    causalAttention/fullAttention/crossAttention/cachedAttention(..., numHeads:numKVHeads:headDim:),
+///                 slidingWindowAttention(q,k,v, …, windowSize:), causalAttentionRoPE(q,k,v, …, ropeTheta:),
+///                 multiHeadAttn(q,k,v, …, isCross:), multiHeadAttnGradQ/K/V(dO,q,k,v, fwdNode:, …, isCross:),
+///                 cacheWrite(newKV, cache, pos)
+///   grads:        swiGLUGradGate(dOut,gate,up), swiGLUGradUp(dOut,gate), siluGrad(dOut,x), swiGLUConcatGrad(dOut,x)
+///   conv/pool:    conv2d/conv2dGradInput/conv2dGradWeight(_, _, Conv2dGeometry), winogradConv2d(x, wino, w, WinogradGeometry),
+///                 maxPool2d(x, MaxPool2dGeometry), globalAvgPool(x, channels:spatial:), globalAvgPoolGrad,
+///                 groupNorm/groupNormSilu(x,w,b, numGroups:eps:channels:spatial:), groupNormGradInput(dy,x,w,…),
+///                 groupNormGradWeightBias(dy,x,…), concat(a,b, channelsA:channelsB:spatial:), splitA, splitB,
+///                 upsample2x(x, channels:inH:inW:), upsample2xGrad
+///   composites:   div(a,b) = Mul(a, Recip b); mseLoss(p,t); l1Loss(p,t)
+///   whole graph:  validate() throws(GraphError), toposort() throws(GraphError) -> Graph, activeCount,
+///                 reserveCapacity(_:), setDerivedParams(_:)
+///   JSON:         Graph(json: [UInt8], file:, validate:), Graph(jsonString:), Graph(contentsOfFile:validate:)
+///                   throw GraphFormatError (kind, file, line, column, node, field, message, graphError);
+///                 jsonBytes(), jsonString(), write(toFile:) — one node per line, floats in shortest form
+///   DOT:          dot(name:) -> String
 /// ```
 public struct Graph: Hashable, Sendable {
     /// The nodes; `nodes[i].id == NodeID(i)`.

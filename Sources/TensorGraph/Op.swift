@@ -1,6 +1,6 @@
 /// An operation of the tensor IR, with its parameters.
 ///
-/// Every op of the format (`graph-format.md`) has one case; ``name`` gives its JSON name
+/// Every op of the tensor-graph format has one case; ``name`` gives its JSON name
 /// (`MatMul`, `RmsNorm`, …). Input arity and the output-type rule of each op are checked
 /// by ``Graph`` builders and by ``Graph/validate()``. Ops marked *(opt)* are created by
 /// the optimizer, not by model builders; ``nop`` marks a dead node that a fusion left

@@ -173,6 +173,61 @@ struct EGraphTests {
         }
     }
 
+    @Test func classViewsAgree() throws {
+        var rng = SeededGenerator(seed: 5)
+        let g = EGraph()
+        var ids: [EClassID] = []
+        for i in 0..<400 {
+            let op = UInt32.random(in: 0..<5, using: &rng)
+            let arity = i < 3 ? 0 : Int(op % 3)
+            let kids = (0..<arity).map { _ in ids.randomElement(using: &rng)! }
+            ids.append(try g.add(op: op, payload: arity == 0 ? UInt64(i % 7) : 0, children: kids))
+        }
+        for _ in 0..<60 { try g.union(ids.randomElement(using: &rng)!, ids.randomElement(using: &rng)!) }
+        try g.rebuild()
+        let index = try g.classIndex()
+        var visited: [EClassID] = []
+        g.forEachClass { visited.append($0) }
+        #expect(visited == index.classIDs)
+        #expect(g.classIDs == index.classIDs)
+        #expect(index.classIDs == index.classIDs.sorted())
+        var seen = 0
+        for k in index.classIDs.indices {
+            let c = index.classIDs[k]
+            #expect(try g.find(c) == c)
+            #expect(Array(index.nodes(ofClassAt: k)) == (try g.members(of: c)))
+            for node in index.nodes(ofClassAt: k) {
+                #expect(try g.find(node) == c)
+                #expect(try g.isLive(node))
+                // Every child class of a member lists the member among its parents.
+                for child in try g.node(node).children {
+                    #expect(try g.parents(of: child).contains(node))
+                }
+            }
+            seen += index.nodes(ofClassAt: k).count
+        }
+        #expect(seen == g.nodeCount)
+        // The operator index holds exactly the live nodes of each operator.
+        for op in 0..<g.operatorBound {
+            let expected = index.nodes.filter { (try? g.node($0).op) == op }.sorted()
+            #expect(g.nodes(ofOperator: op) == expected)
+        }
+    }
+
+    @Test func memoryAccounting() throws {
+        let g = EGraph()
+        let empty = g.memoryStats
+        var batch = ENodeBatch()
+        for i in 0..<10_000 { batch.append(op: 0, payload: UInt64(i)) }
+        _ = try g.add(batch)
+        let full = g.memoryStats
+        // At least the node arrays: op (4), payload (8), offsets, links: > 20 bytes a node.
+        #expect(full.currentBytes > empty.currentBytes + 20 * 10_000)
+        #expect(full.peakBytes >= full.currentBytes)
+        g.resetPeakMemory()
+        #expect(g.memoryStats.peakBytes == g.memoryStats.currentBytes)
+    }
+
     @Test func allocatorMatchesTheTrait() {
         #if Jemalloc
         #expect(EGraph.allocatorName == "jemalloc")

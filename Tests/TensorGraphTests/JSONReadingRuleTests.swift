@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TensorGraph
 
-/// One test per reading rule of `graph-format.md`: each breaks one rule in an
+/// One test per reading rule of the tensor-graph format: each breaks one rule in an
 /// otherwise valid file and checks that the error names the node, the field and the
 /// line:column of the offending text.
 @Suite struct JSONReadingRuleTests {

@@ -1,10 +1,10 @@
 import Testing
 @testable import TensorGraph
 
-/// The f32 formatter writes what Rust's `{:?}` writes (the format's reference files
-/// were written that way), and every text reads back to the same f32.
+/// The f32 formatter writes the texts the format's files use, and every text reads
+/// back to the same f32.
 @Suite struct ShortestFloatTests {
-    /// (bit pattern, text printed by Rust's `{:?}` for that f32).
+    /// (bit pattern, the format's text for that f32).
     static let rustReference: [(UInt32, String)] = [
         (0x3727_C5AC, "1e-5"), (0x3880_0000, "6.1035156e-5"), (0x3A23_D70A, "0.000625"),
         (0x3A2E_C33E, "0.00066666666"), (0x461C_4000, "10000.0"), (0x3F80_0000, "1.0"),
@@ -14,12 +14,12 @@ import Testing
         (0x0080_0000, "1.1754944e-38"), (0x0000_0001, "1e-45"), (0x7F7F_FFFF, "3.4028235e38"),
         (0xEEB9_026E, "-2.8628832e28"), (0xCE91_E590, "-1223870500.0"), (0x050C_368D, "6.592788e-36"),
         (0xA9D3_4942, "-9.3829905e-14"), (0xC49B_D63B, "-1246.6947"), (0x419F_F7CF, "19.996"),
-        // Exact ties between two shortest candidates: Rust takes the one away from zero.
+        // Exact ties between two shortest candidates: the one away from zero.
         (0xCA34_0F95, "-2950117.3"), (0x4847_3468, "203985.63"), (0xC846_D768, "-203613.63"),
         (0x4888_F544, "280490.13"), (0xC868_CFC8, "-238399.13"),
     ]
 
-    @Test func matchesRustDebugFormatting() {
+    @Test func matchesTheFormatsTexts() {
         for (bits, expected) in Self.rustReference {
             #expect(ShortestFloat.format(Float(bitPattern: bits)) == expected, "bits \(String(bits, radix: 16))")
         }

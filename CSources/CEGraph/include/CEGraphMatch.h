@@ -82,8 +82,11 @@ eg_status eg_matcher_stamp_merges(eg_matcher *m, eg_egraph *g, uint32_t iteratio
 /** Bytes the matcher holds now (snapshot, stamps, buffers). */
 uint64_t eg_matcher_memory(const eg_matcher *m);
 
-/** The most bytes the matcher held at once since it was created. */
+/** The most bytes the matcher held at once since it was created or its peak was reset. */
 uint64_t eg_matcher_peak_memory(const eg_matcher *m);
+
+/** Sets the matcher's peak to its current bytes (to measure one run). */
+void eg_matcher_reset_peak_memory(eg_matcher *m);
 
 /** Runs `program` against the snapshot from root position `*cursor` on, until at least
  *  `batch_target` matches are found or the roots run out, and advances `*cursor`

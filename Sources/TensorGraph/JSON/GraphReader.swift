@@ -1,7 +1,7 @@
 import Foundation
 
 extension Graph {
-    /// Reads a graph from the tensor-graph JSON format (version 1, `graph-format.md`).
+    /// Reads a graph from the tensor-graph JSON format (version 1).
     ///
     /// The reader rejects, with a ``GraphFormatError`` naming the line:column, the node
     /// and the field: malformed or truncated JSON, an unknown `op`, a missing or
@@ -395,7 +395,12 @@ struct GraphReader {
                     }
                     dtype = value
                 case "shape":
-                    shape = try readIntegers(field: "shape", node: index)
+                    let dims = try readIntegers(field: "shape", node: index)
+                    guard Rules.isWithinLimits(TensorType(.f32, dims)) else {
+                        throw scanner.error(.mistypedField, at: valueOffset, node: index, field: "shape",
+                                            "shape \(dims) must be non-empty with positive dimensions and at most 2^48 elements")
+                    }
+                    shape = dims
                 case "inputs":
                     inputs = try readIntegers(field: "inputs", node: index).map { NodeID(clamping: $0) }
                 case "data" where scanner.peek() == UInt8(ascii: "["):

@@ -2,7 +2,7 @@ import Foundation
 
 extension Graph {
     /// The graph in the tensor-graph JSON format (version 1), laid out one node per
-    /// line exactly as the format's reference files are: fields in the order `id`,
+    /// line as the format's files are: fields in the order `id`,
     /// `op`, the op's parameters, `dtype`, `shape`, `inputs`; f32 values in shortest
     /// round-trip form (`1e-5`, `10000.0`); a trailing newline. Reading the result back
     /// gives an equal graph.
@@ -29,13 +29,13 @@ extension Graph {
                 case .string(let v): out.string(v)
                 case .float(let v):
                     guard v.isFinite else { throw nonFinite(node, key) }
-                    out.raw(ShortestFloat.format(v))
+                    out.float(v)
                 case .floats(let values):
                     out.raw("[")
                     for (j, v) in values.enumerated() {
                         guard v.isFinite else { throw nonFinite(node, key) }
                         if j > 0 { out.raw(", ") }
-                        out.raw(ShortestFloat.format(v))
+                        out.float(v)
                     }
                     out.raw("]")
                 }
@@ -103,6 +103,15 @@ extension Graph {
 /// An append-only UTF-8 buffer with the few JSON writers the format needs.
 private struct JSONOutput {
     var bytes: [UInt8] = []
+    /// The text of the last float written: graphs repeat the same eps and theta.
+    private var lastFloat: (bits: UInt32, text: String) = (0, "0.0")
+
+    mutating func float(_ value: Float) {
+        if value.bitPattern != lastFloat.bits {
+            lastFloat = (value.bitPattern, ShortestFloat.format(value))
+        }
+        raw(lastFloat.text)
+    }
 
     mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)

@@ -1,11 +1,11 @@
-/// Formats f32 values the way the format writes them: the shortest decimal that reads
-/// back to the same f32, in plain notation (`1.0`, `0.000625`, `10000.0`) when
-/// 1e-4 ≤ |v| < 1e16 or v is zero, else in exponent notation without `+` or leading
-/// zeros (`1e-5`, `6.1035156e-5`, `1e16`). This matches Rust's `{:?}` for `f32`, in
-/// which the fixtures were written; Swift's `description` picks the same digits but
-/// lays them out differently (`1e-05`), and when the value lies exactly halfway
-/// between two shortest candidates Swift takes the even one (`203985.62`) where Rust
-/// takes the one away from zero (`203985.63`), so ties are settled here.
+/// Formats f32 values the way the tensor-graph format writes them: the shortest
+/// decimal that reads back to the same f32, in plain notation (`1.0`, `0.000625`,
+/// `10000.0`) when 1e-4 ≤ |v| < 1e16 or v is zero, else in exponent notation without
+/// `+` or leading zeros (`1e-5`, `6.1035156e-5`, `1e16`). Swift's `description` picks
+/// the same digits but lays them out differently (`1e-05`), and when the value lies
+/// exactly halfway between two shortest candidates it takes the even one (`203985.62`)
+/// where the format takes the one away from zero (`203985.63`), so ties are settled
+/// here.
 enum ShortestFloat {
     /// The text of a finite `value`.
     ///
