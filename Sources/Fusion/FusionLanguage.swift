@@ -76,6 +76,12 @@ final class FusionLanguage {
         }
     }
 
+    /// Makes room for about `count` payloads.
+    func reserveCapacity(_ count: Int) {
+        payloads.reserveCapacity(count)
+        payloadIDs.reserveCapacity(count)
+    }
+
     /// The interned id of a type.
     func typeID(_ type: TensorType) -> UInt32 {
         if let id = typeIDs[type] { return id }

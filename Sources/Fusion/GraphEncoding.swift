@@ -24,6 +24,8 @@ struct GraphEncoding {
         let nodes = graph.nodes
         let order = EgglogEncoding.topologicalOrder(graph)
         var entryOf = [Int32](repeating: -1, count: nodes.count)
+        language.reserveCapacity(order.count)
+        try egraph.reserveCapacity(nodes: order.count + order.count / 4, children: order.count * 3)
         var batch = ENodeBatch()
         batch.reserveCapacity(entries: order.count, children: order.count * 2)
         var kids: [ENodeBatch.Child] = []

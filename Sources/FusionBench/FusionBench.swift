@@ -8,7 +8,8 @@ struct FusionBench: ParsableCommand {
         commandName: "fusion-bench",
         abstract: "Benchmarks of swift-egraph-fusion (run a release build).",
         // One subcommand per file; add new ones to this list.
-        subcommands: [CoreBenchmark.self, MathCommand.self, EgglogRunCommand.self, ExtractCommand.self],
+        subcommands: [CoreBenchmark.self, MathCommand.self, EgglogRunCommand.self, ExtractCommand.self,
+                      OptimizeBenchCommand.self],
         defaultSubcommand: CoreBenchmark.self
     )
 }

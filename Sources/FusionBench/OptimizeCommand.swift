@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Fusion
+import TensorGraph
+
+/// `fusion-bench optimize`: times the whole optimize call (encode, saturate, extract,
+/// rebuild) of both strategies on a graph file, and the e-graph strategy on Llama-style
+/// graphs of growing size. Prints one JSON object per measurement (medians of `--runs`).
+struct OptimizeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Time Fusion.optimize: .egraph vs .patterns on a graph file, and a scaling run.",
+        discussion: """
+            Examples:
+              fusion-bench optimize --graph Tests/FusionTests/Fixtures/smollm2-135m-training-seq32.full.json
+              fusion-bench optimize --scaling 1000,10000,100000,1000000
+            """)
+
+    @Option(help: "A tensor-graph JSON file to optimize with both strategies.")
+    var graph: String?
+
+    @Option(help: "Comma-separated approximate node counts of llama-synthetic graphs to optimize.")
+    var scaling: String?
+
+    @Option(help: "Timed runs per measurement (the median is printed).")
+    var runs: Int = 7
+
+    @Option(help: "Untimed warm-up runs before the timed ones.")
+    var warmup: Int = 2
+
+    func validate() throws {
+        guard graph != nil || scaling != nil else { throw ValidationError("give --graph FILE and/or --scaling LIST") }
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() throws {
+        if let graph {
+            let input = try Graph(contentsOfFile: graph)
+            let name = URL(fileURLWithPath: graph).lastPathComponent
+            for strategy in [OptimizationStrategy.egraph, .patterns] {
+                measure(input, label: name, strategy: strategy, runs: runs, warmup: warmup)
+            }
+        }
+        if let scaling {
+            for field in scaling.split(separator: ",") {
+                guard let nodes = Int(field.trimmingCharacters(in: .whitespaces)), nodes > 0 else {
+                    throw ValidationError("bad node count '\(field)' in --scaling")
+                }
+                let layers = Models.llamaSyntheticLayers(forNodes: nodes)
+                let input = try Models.llamaSynthetic(layers: layers)
+                let large = input.count > 200_000
+                measure(input, label: "llama-synthetic-\(layers)", strategy: .egraph,
+                        runs: large ? max(1, min(runs, 3)) : runs, warmup: large ? min(warmup, 1) : warmup)
+            }
+        }
+    }
+
+    /// Runs optimize `warmup + runs` times and prints the medians of the timed runs.
+    private func measure(_ input: Graph, label: String, strategy: OptimizationStrategy, runs: Int, warmup: Int) {
+        let options = OptimizeOptions(strategy: strategy)
+        var totals: [Double] = [], phases: [[Double]] = []
+        var last: OptimizeReport?
+        for run in 0..<(warmup + runs) {
+            let start = ContinuousClock.now
+            guard let (_, report) = try? Fusion.optimize(input, options: options) else {
+                print("{\"graph\": \"\(label)\", \"error\": \"optimize failed\"}")
+                return
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if run >= warmup {
+                totals.append(seconds)
+                phases.append([report.encodeTime, report.saturationTime, report.extractTime, report.rebuildTime])
+            }
+            last = report
+        }
+        guard let report = last else { return }
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1000) }
+        let phase = (0..<4).map { i in median(phases.map { $0[i] }) }
+        print("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"nodes\": \(input.count), "
+              + "\"runs\": \(runs), \"median_ms\": \(ms(median(totals))), \"min_ms\": \(ms(totals.min() ?? 0)), "
+              + "\"encode_ms\": \(ms(phase[0])), \"saturate_ms\": \(ms(phase[1])), \"extract_ms\": \(ms(phase[2])), "
+              + "\"rebuild_ms\": \(ms(phase[3])), \"fusions\": \(report.fusions.count), "
+              + "\"active_after\": \(report.nodesAfter), \"enodes\": \(report.enodeCount), "
+              + "\"eclasses\": \(report.eclassCount), \"iterations\": \(report.iterations), "
+              + "\"stop_reason\": \"\(report.stopReason.rawValue)\"}")
+    }
+}
