@@ -78,11 +78,12 @@ def math_table(records):
     cases = by_case(records, "math")
     if not cases:
         return []
+    commands = sorted({c["extra"].get("fusion", {}).get("command", "?") for c in cases.values()})
     lines = [
         "### Math micro-benchmark (egg/egglog's own benchmark, `bench/math.egg`)",
         "",
         "Measured by `scripts/bench-math.sh N RUNS`: the same program text on both engines with",
-        "`(run N)`, each run a fresh process. Ours: the run of `fusion egglog --json`; egglog:",
+        f"`(run N)`, each run a fresh process. Ours: `{'`, `'.join(commands)}` (its run time); egglog:",
         "parse and run through its Python bindings. E-nodes are canonical counts after the run;",
         "peak memory is each process's peak resident set.",
         "",
@@ -166,7 +167,7 @@ def write_plot(records, path):
     import matplotlib.pyplot as plt
 
     panels = [("math", "Math micro-benchmark", "e-nodes after the run"),
-              ("llama", "Llama-style graphs (1–256 layers)", "graph nodes")]
+              ("llama", "Llama-style graphs (llama-synthetic, whole optimize())", "graph nodes")]
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     styles = {"fusion": ("o-", "tab:blue"), "fusion-patterns": ("s--", "tab:green"),
               "egglog": ("^-", "tab:red")}
