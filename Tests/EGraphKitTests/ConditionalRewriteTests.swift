@@ -95,4 +95,21 @@ import Testing
         #expect(try graph.find(a) == graph.find(cosA))
         #expect(try graph.find(b) == graph.find(sinB))
     }
+
+    struct Refused: Error {}
+
+    /// An applier that throws mid-iteration: the error reaches the caller and, with a node
+    /// limit set, the partial iteration is rolled back.
+    @Test func throwingApplierRollsBackThePartialIteration() throws {
+        let table = MathBenchmark.makeTable()
+        let graph = EGraph()
+        _ = try MathBenchmark.addSeeds(to: graph, table: table)
+        let before = graph.nodeCount
+        let failing = Rewrite("fails", try Pattern(parsing: "(Diff x y)")) { _ in throw Refused() }
+        let rules = MathBenchmark.rules() + [failing]
+        let runner = try Runner(graph: graph, table: table, rules: rules, nodeLimit: 100_000, timeLimit: nil)
+        #expect(throws: Refused.self) { try runner.run() }
+        #expect(graph.nodeCount == before)
+        try graph.checkInvariants()
+    }
 }
