@@ -74,4 +74,28 @@ struct ConstantValue: EClassAnalysis {
         data.absorb(try graph.rebuild())
         #expect(data[x] == 5)
     }
+
+    /// Values stay right through a rolled-back iteration: the ids the rollback freed are
+    /// issued again to other nodes, which get their own values.
+    @Test func valuesSurviveANodeLimitRollback() throws {
+        let table = MathBenchmark.makeTable()
+        let graph = EGraph()
+        _ = try MathBenchmark.addSeeds(to: graph, table: table)
+        let data = AnalysisData(ConstantValue(table: table), on: graph)
+        let limited = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(), iterationLimit: 20,
+                                 nodeLimit: 1000, timeLimit: nil)
+        limited.track(data)
+        #expect(try limited.run().stopReason == .nodeLimit)
+        // A term whose nodes take ids the rollback freed.
+        let six = try graph.add(try Pattern(parsing: "(Add (Const 2) (Const 4))"), table: table)
+        data.sync()
+        #expect(data[six] == 6)
+        let more = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(), iterationLimit: 1,
+                              nodeLimit: nil, timeLimit: nil)
+        more.track(data)
+        _ = try more.run()
+        #expect(data[six] == 6)
+        let two = try graph.add(try Pattern(parsing: "(Const 2)"), table: table)
+        #expect(data[two] == 2)
+    }
 }
