@@ -113,18 +113,24 @@ def graph_table(records, suite, title, intro):
     if not cases:
         return []
     lines = [title, "", *intro, ""]
-    lines.append("| graph | nodes | fusions (e-graph) | `optimize()` e-graph, median ms "
-                 "| pattern passes, median ms | egglog, seed program `(run 1)`, median ms "
+    lines.append("| graph | nodes | fusions (e-graph) | `optimize()` e-graph, median ms (CPU) "
+                 "| pattern passes, median ms | egglog, seed program `(run 1)`, median ms (CPU) "
                  "| egglog ÷ e-graph |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
+
+    def with_cpu(c, engine):
+        if engine not in c:
+            return "—"
+        cpu = c["extra"].get(engine, {}).get("cpu_ms")
+        return fmt_ms(median(c[engine])) + (f" ({fmt_ms(cpu)})" if cpu is not None else "")
+
     for case, c in cases.items():
         ours = median(c["fusion"]) if "fusion" in c else None
-        pat = median(c["fusion-patterns"]) if "fusion-patterns" in c else None
         eg = median(c["egglog"]) if "egglog" in c else None
         fusions = c["extra"].get("fusion", {}).get("fusions")
         lines.append(
-            f"| {case} | {c['size']:,} | {fusions if fusions is not None else '—'} | {fmt_ms(ours)} "
-            f"| {fmt_ms(pat)} | {fmt_ms(eg)} | {fmt_ratio(eg, ours)} |"
+            f"| {case} | {c['size']:,} | {fusions if fusions is not None else '—'} | {with_cpu(c, 'fusion')} "
+            f"| {with_cpu(c, 'fusion-patterns')} | {with_cpu(c, 'egglog')} | {fmt_ratio(eg, ours)} |"
         )
     lines.append("")
     lines.append("Runs per cell (median taken): "
