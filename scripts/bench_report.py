@@ -78,11 +78,12 @@ def math_table(records):
     cases = by_case(records, "math")
     if not cases:
         return []
+    commands = sorted({c["extra"].get("fusion", {}).get("command", "?") for c in cases.values()})
     lines = [
         "### Math micro-benchmark (egg/egglog's own benchmark, `bench/math.egg`)",
         "",
         "Measured by `scripts/bench-math.sh N RUNS`: the same program text on both engines with",
-        "`(run N)`, each run a fresh process. Ours: the run of `fusion egglog --json`; egglog:",
+        f"`(run N)`, each run a fresh process. Ours: `{'`, `'.join(commands)}` (its run time); egglog:",
         "parse and run through its Python bindings. E-nodes are canonical counts after the run;",
         "peak memory is each process's peak resident set.",
         "",
@@ -112,18 +113,24 @@ def graph_table(records, suite, title, intro):
     if not cases:
         return []
     lines = [title, "", *intro, ""]
-    lines.append("| graph | nodes | fusions (e-graph) | `optimize()` e-graph, median ms "
-                 "| pattern passes, median ms | egglog, seed program `(run 1)`, median ms "
+    lines.append("| graph | nodes | fusions (e-graph) | `optimize()` e-graph, median ms (CPU) "
+                 "| pattern passes, median ms | egglog, seed program `(run 1)`, median ms (CPU) "
                  "| egglog ÷ e-graph |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
+
+    def with_cpu(c, engine):
+        if engine not in c:
+            return "—"
+        cpu = c["extra"].get(engine, {}).get("cpu_ms")
+        return fmt_ms(median(c[engine])) + (f" ({fmt_ms(cpu)})" if cpu is not None else "")
+
     for case, c in cases.items():
         ours = median(c["fusion"]) if "fusion" in c else None
-        pat = median(c["fusion-patterns"]) if "fusion-patterns" in c else None
         eg = median(c["egglog"]) if "egglog" in c else None
         fusions = c["extra"].get("fusion", {}).get("fusions")
         lines.append(
-            f"| {case} | {c['size']:,} | {fusions if fusions is not None else '—'} | {fmt_ms(ours)} "
-            f"| {fmt_ms(pat)} | {fmt_ms(eg)} | {fmt_ratio(eg, ours)} |"
+            f"| {case} | {c['size']:,} | {fusions if fusions is not None else '—'} | {with_cpu(c, 'fusion')} "
+            f"| {with_cpu(c, 'fusion-patterns')} | {with_cpu(c, 'egglog')} | {fmt_ratio(eg, ours)} |"
         )
     lines.append("")
     lines.append("Runs per cell (median taken): "
@@ -166,7 +173,7 @@ def write_plot(records, path):
     import matplotlib.pyplot as plt
 
     panels = [("math", "Math micro-benchmark", "e-nodes after the run"),
-              ("llama", "Llama-style graphs (1–256 layers)", "graph nodes")]
+              ("llama", "Llama-style graphs (llama-synthetic, whole optimize())", "graph nodes")]
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     styles = {"fusion": ("o-", "tab:blue"), "fusion-patterns": ("s--", "tab:green"),
               "egglog": ("^-", "tab:red")}

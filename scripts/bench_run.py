@@ -62,20 +62,38 @@ def egglog_times(python, program, reps, drop_extract=False):
 
 
 def parse_bench_math(text):
-    """The figures of scripts/bench-math.sh's report (its documented output lines)."""
+    """The figures of scripts/bench-math.sh's report (its documented output lines).
+
+    The `ours` and `egglog` rows give wall time first, then CPU time when known, then the
+    peak resident set in MB.
+    """
     def find(pattern, cast=float):
         m = re.search(pattern, text, re.M)
         if not m:
             raise RuntimeError(f"bench-math.sh output lacks /{pattern}/:\n{text}")
         return cast(m.group(1).replace(",", ""))
+
+    def row(name):
+        m = re.search(rf"^{name}\s+(.*)$", text, re.M)
+        if not m:
+            raise RuntimeError(f"bench-math.sh output lacks the {name} row:\n{text}")
+        times = [float(t) for t in re.findall(r"([\d.]+)ms", m.group(1))]
+        rss = re.search(r"([\d.]+) MB", m.group(1))
+        return times, float(rss.group(1)) if rss else None
+
+    ours_times, ours_rss = row("ours")
+    egglog_times_, egglog_rss = row("egglog")
     return {
+        "ours_kind": find(r"ours \((.*?)\):", str),
         "ours_enodes": find(r"ours \(.*?\):\s+([\d,]+) e-nodes", int),
         "ours_eclasses": find(r"ours \(.*?\):.*?([\d,]+) e-classes", int),
         "egglog_enodes": find(r"^\s*egglog:\s+([\d,]+) e-nodes", int),
-        "ours_ms": find(r"^ours\s+([\d.]+)ms"),
-        "egglog_ms": find(r"^egglog\s+([\d.]+)ms"),
-        "ours_rss_mb": find(r"^ours\s+[\d.]+ms\s+([\d.]+) MB"),
-        "egglog_rss_mb": find(r"^egglog\s+[\d.]+ms\s+([\d.]+) MB"),
+        "ours_ms": ours_times[0],
+        "egglog_ms": egglog_times_[0],
+        "ours_cpu_ms": ours_times[1] if len(ours_times) > 1 else None,
+        "egglog_cpu_ms": egglog_times_[1] if len(egglog_times_) > 1 else None,
+        "ours_rss_mb": ours_rss,
+        "egglog_rss_mb": egglog_rss,
         "core_bytes_per_enode": find(r"= ([\d.]+) bytes per e-node"),
     }
 
@@ -94,9 +112,12 @@ def bench_math(args, rec):
         case = f"run {n}"
         rec.add("math", case, m["ours_enodes"], "fusion", [m["ours_ms"]],
                 {"enodes": m["ours_enodes"], "eclasses": m["ours_eclasses"], "runs": runs,
-                 "peak_rss_mb": m["ours_rss_mb"], "core_bytes_per_enode": m["core_bytes_per_enode"]})
+                 "command": m["ours_kind"],
+                 "cpu_ms": m["ours_cpu_ms"], "peak_rss_mb": m["ours_rss_mb"],
+                 "core_bytes_per_enode": m["core_bytes_per_enode"], "bench_math_output": proc.stdout})
         rec.add("math", case, m["ours_enodes"], "egglog", [m["egglog_ms"]],
-                {"enodes": m["egglog_enodes"], "runs": runs, "peak_rss_mb": m["egglog_rss_mb"]})
+                {"enodes": m["egglog_enodes"], "runs": runs, "cpu_ms": m["egglog_cpu_ms"],
+                 "peak_rss_mb": m["egglog_rss_mb"]})
         progress(f"math (run {n}): {m['ours_enodes']:,} e-nodes (egglog {m['egglog_enodes']:,}); "
                  f"ours {m['ours_ms']:.1f} ms, egglog {m['egglog_ms']:.1f} ms (medians of {runs})")
 
@@ -148,7 +169,7 @@ def main():
         if "math" in args.suites:
             bench_math(args, rec)
         for layers in args.llama_layers if "llama" in args.suites else []:
-            bench_graph(args, rec, "llama", f"{layers} layers",
+            bench_graph(args, rec, "llama", f"{layers} layer{'s' if layers != 1 else ''}",
                         ["--model", "llama-synthetic", "--layers", str(layers)], "training", tmp)
         names = sorted(f for f in os.listdir(args.fixtures)
                        if f.endswith(".json") and not f.endswith((".expected.json", ".optimized.json",

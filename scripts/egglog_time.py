@@ -7,8 +7,9 @@ Each repetition parses and runs the whole program text on a fresh EGraph; the ti
 covers parse + run (Python start-up and imports excluded). `--run N` replaces every
 `(run K)` with `(run N)`; `--drop-extract` removes top-level `(extract …)` commands
 (egglog's extraction on large residual graphs does not finish in memory). Prints
-{"times_ms": [...], "enodes": N} where enodes is the sum of print-size's per-constructor
-counts after the last repetition (null when the program has no print-size).
+{"times_ms": [...], "cpu_ms": [...], "enodes": N} where enodes is the sum of print-size's per-constructor
+counts after the last repetition (null when the program has no print-size), and
+"cpu_ms", the process CPU time of each repetition (the machine may be shared).
 """
 import argparse
 import json
@@ -68,17 +69,18 @@ def main():
         text = re.sub(r"\(run\s+\d+\)", f"(run {args.run})", text)
     if args.drop_extract:
         text = strip_top_level(text, "extract")
-    times, enodes = [], None
+    times, cpu, enodes = [], [], None
     for _ in range(args.reps):
         egraph = bindings.EGraph()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         outputs = egraph.run_program(*egraph.parse_program(text))
         times.append((time.perf_counter() - start) * 1000.0)
+        cpu.append((time.process_time() - cpu_start) * 1000.0)
         sizes = [o for o in outputs if type(o).__name__ == "PrintAllFunctionsSize"]
         if sizes:
             enodes = sum(count for _, count in sizes[-1].sizes)
         del egraph, outputs
-    json.dump({"times_ms": times, "enodes": enodes}, sys.stdout)
+    json.dump({"times_ms": times, "cpu_ms": cpu, "enodes": enodes}, sys.stdout)
     print()
 
 

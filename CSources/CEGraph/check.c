@@ -105,49 +105,6 @@ static eg_status eg_check_members(const eg_egraph *g, char *msg, size_t cap) {
     return EG_OK;
 }
 
-static eg_status eg_check_parents(eg_egraph *g, char *msg, size_t cap) {
-    size_t words = ((size_t)g->edges + 63) / 64;
-    size_t bytes = (words ? words : 1) * 8;
-    uint64_t *seen = eg_mem_alloc(&g->mem, bytes);
-    if (!seen) return EG_ERR_OUT_OF_MEMORY;
-    memset(seen, 0, bytes);
-    eg_status s = EG_OK;
-    for (uint32_t r = 0; r < g->n && s == EG_OK; r++) {
-        if (!eg_is_root(g, r)) continue;
-        uint32_t t = g->parent_tail[r];
-        if (t != EG_NONE) {
-            uint32_t e = t;
-            do {
-                if (e >= g->edges) {
-                    s = eg_fail(msg, cap, "parent ring of %u leaves the edge pool", r);
-                    break;
-                }
-                if ((seen[e >> 6] >> (e & 63)) & 1) {
-                    s = eg_fail(msg, cap, "edge %u in two parent rings or twice", e);
-                    break;
-                }
-                seen[e >> 6] |= UINT64_C(1) << (e & 63);
-                if (eg_checked_root(g, g->children[e]) != r) {
-                    s = eg_fail(msg, cap, "parent ring of %u holds edge %u of child class %u", r,
-                                e, eg_checked_root(g, g->children[e]));
-                    break;
-                }
-                e = g->edge_next[e];
-            } while (e != t);
-        }
-    }
-    for (uint32_t i = 0; i < g->n && s == EG_OK; i++) {
-        if (eg_is_dead(g, i)) continue;
-        for (uint32_t e = g->child_offsets[i]; e < g->child_offsets[i + 1]; e++)
-            if (!((seen[e >> 6] >> (e & 63)) & 1)) {
-                s = eg_fail(msg, cap, "live node %u: child slot %u in no parent ring", i, e);
-                break;
-            }
-    }
-    eg_mem_free(&g->mem, seen, bytes);
-    return s;
-}
-
 static eg_status eg_check_op_index(const eg_egraph *g, char *msg, size_t cap) {
     uint64_t listed = 0;
     for (uint32_t op = 0; op < g->op_bound; op++) {
@@ -202,20 +159,8 @@ eg_status eg_check(eg_egraph *g, char *message, size_t capacity) {
     eg_status s = eg_check_nodes(g, message, capacity);
     if (s == EG_OK) s = eg_check_hashcons(g, message, capacity);
     if (s == EG_OK) s = eg_check_members(g, message, capacity);
-    if (s == EG_OK) s = eg_check_parents(g, message, capacity);
     if (s == EG_OK) s = eg_check_op_index(g, message, capacity);
     if (s == EG_OK) s = eg_check_boundaries(g, message, capacity);
-    if (s == EG_OK) {
-        uint32_t queued = 0;
-        for (uint32_t i = 0; i < g->n; i++) queued += eg_bit(g->queued_bits, i);
-        for (uint32_t i = 0; i < g->pending.len && s == EG_OK; i++)
-            if (g->pending.data[i] >= g->n || !eg_bit(g->queued_bits, g->pending.data[i]))
-                s = eg_fail(message, capacity, "pending class %u not marked queued",
-                            g->pending.data[i]);
-        if (s == EG_OK && queued != g->pending.len)
-            s = eg_fail(message, capacity, "%u classes marked queued, %u pending", queued,
-                        g->pending.len);
-    }
-    if (s == EG_OK && g->pending.len == 0) s = eg_check_congruence(g, message, capacity);
+    if (s == EG_OK && g->pending == 0) s = eg_check_congruence(g, message, capacity);
     return s;
 }

@@ -2,9 +2,8 @@
  * iteration stamps and the operator index.
  *
  * Per node the core keeps: op (4 bytes), payload (8), child offset (4), union-find link (4),
- * member-ring link (4), parent-ring tail (4), a dead bit and a queued bit; per child
- * slot: the child (4) and a parent-ring link (4); plus one hashcons slot (5 bytes, load
- * 0.6-0.8) and one operator-index entry (4) per live node. */
+ * member-ring link (4) and a dead bit; per child slot: the child (4); plus one hashcons
+ * slot (5 bytes, load 0.6-0.8) and one operator-index entry (4) per live node. */
 #include "egraph_internal.h"
 
 #include <stdlib.h>
@@ -39,21 +38,16 @@ void eg_destroy(eg_egraph *g) {
     eg_mem_free(m, g->dead_bits, ((cap + 63) / 64) * 8);
     eg_mem_free(m, g->uf, cap * 4);
     eg_mem_free(m, g->member_next, cap * 4);
-    eg_mem_free(m, g->parent_tail, cap * 4);
-    eg_mem_free(m, g->queued_bits, ((cap + 63) / 64) * 8);
     eg_mem_free(m, g->children, (size_t)g->edge_cap * 4);
-    eg_mem_free(m, g->edge_next, (size_t)g->edge_cap * 4);
     eg_mem_free(m, g->hc_ctrl, g->hc_cap);
     eg_mem_free(m, g->hc_slots, (size_t)g->hc_cap * 4);
     for (uint32_t i = 0; i < g->op_cap; i++) eg_vec_free(m, &g->op_lists[i]);
     eg_mem_free(m, g->op_lists, (size_t)g->op_cap * sizeof(eg_vec));
     eg_mem_free(m, g->op_dead, (size_t)g->op_cap * 4);
-    eg_vec_free(m, &g->pending);
     eg_vec_free(m, &g->merges);
     eg_vec_free(m, &g->boundaries);
     eg_mem_free(m, g->undo, (size_t)g->undo_cap * sizeof(eg_undo_union));
     eg_vec_free(m, &g->scratch_a);
-    eg_vec_free(m, &g->scratch_b);
     free(g);
 }
 
@@ -79,8 +73,7 @@ static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
     eg_node_array arrays[] = {
         {(void **)&g->ops, 4, 0},         {(void **)&g->payloads, 8, 0},
         {(void **)&g->child_offsets, 4, 1}, {(void **)&g->uf, 4, 0},
-        {(void **)&g->member_next, 4, 0}, {(void **)&g->parent_tail, 4, 0},
-        {(void **)&g->dead_bits, 8, 2},   {(void **)&g->queued_bits, 8, 2},
+        {(void **)&g->member_next, 4, 0}, {(void **)&g->dead_bits, 8, 2},
     };
     size_t count = sizeof(arrays) / sizeof(arrays[0]);
     size_t old = g->node_cap;
@@ -105,19 +98,10 @@ static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
 }
 
 static bool eg_grow_edges_to(eg_egraph *g, uint32_t cap) {
-    eg_mem *m = &g->mem;
-    uint32_t *c = eg_mem_realloc(m, g->children, (size_t)g->edge_cap * 4, (size_t)cap * 4);
+    uint32_t *c = eg_mem_realloc(&g->mem, g->children, (size_t)g->edge_cap * 4,
+                                 (size_t)cap * 4);
     if (!c) return false;
     g->children = c;
-    uint32_t *e = eg_mem_realloc(m, g->edge_next, (size_t)g->edge_cap * 4, (size_t)cap * 4);
-    if (!e) {
-        /* Shrink `children` back so both arrays share one capacity. */
-        uint32_t *back = eg_mem_realloc(m, g->children, (size_t)cap * 4,
-                                        (size_t)g->edge_cap * 4);
-        if (back) g->children = back;
-        return false;
-    }
-    g->edge_next = e;
     g->edge_cap = cap;
     return true;
 }
@@ -200,19 +184,7 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     g->payloads[id] = payload;
     g->uf[id] = id;
     g->member_next[id] = id;
-    g->parent_tail[id] = EG_NONE;
     if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
-    for (uint32_t k = 0; k < arity; k++) {
-        uint32_t e = b + k, c = children[k];
-        uint32_t t = g->parent_tail[c];
-        if (t == EG_NONE) {
-            g->edge_next[e] = e;
-            g->parent_tail[c] = e;
-        } else { /* insert right after the tail: rollback unlinks in reverse order */
-            g->edge_next[e] = g->edge_next[t];
-            g->edge_next[t] = e;
-        }
-    }
     g->edges = b + arity;
     g->child_offsets[id + 1] = g->edges;
     g->n = id + 1;
@@ -356,16 +328,7 @@ void eg_pop_node(eg_egraph *g) {
     eg_hc_remove(g, id);
     eg_vec *list = &g->op_lists[g->ops[id]];
     list->len--; /* the newest node is the last of its operator's list */
-    uint32_t b = g->child_offsets[id], e = g->child_offsets[id + 1];
-    for (uint32_t k = e; k-- > b;) {
-        uint32_t c = g->children[k];
-        uint32_t t = g->parent_tail[c];
-        if (t == k) {
-            g->parent_tail[c] = EG_NONE;
-        } else {
-            g->edge_next[t] = g->edge_next[k];
-        }
-    }
+    uint32_t b = g->child_offsets[id];
     g->edges = b;
     g->n = id;
     g->live--;
@@ -409,55 +372,6 @@ eg_status eg_nodes(const eg_egraph *g, eg_nodes_view *view) {
     view->dead_bits = g->dead_bits;
     view->uf_links = g->uf;
     return EG_OK;
-}
-
-uint32_t eg_edge_owner(const eg_egraph *g, uint32_t edge) {
-    /* The last node whose first child slot is <= edge (nodes without children share
-     * offsets; the last of them is the one owning `edge`). Offsets grow nearly linearly
-     * with the id, so start from an interpolated guess and gallop to a bracket
-     * off[lo] <= edge < off[hi] before bisecting: a few probes instead of log2(n). */
-    const uint32_t *off = g->child_offsets;
-    uint32_t n = g->n;
-    uint32_t guess = (uint32_t)(((uint64_t)edge * n) / g->edges);
-    uint32_t lo, hi;
-    if (off[guess] <= edge) {
-        lo = guess;
-        uint32_t step = 1;
-        for (;;) {
-            uint64_t probe = (uint64_t)lo + step;
-            if (probe >= n) {
-                hi = n;
-                break;
-            }
-            if (off[probe] > edge) {
-                hi = (uint32_t)probe;
-                break;
-            }
-            lo = (uint32_t)probe;
-            step *= 2;
-        }
-    } else {
-        hi = guess;
-        uint32_t step = 1;
-        for (;;) {
-            if (hi < step) {
-                lo = 0;
-                break;
-            }
-            if (off[hi - step] <= edge) {
-                lo = hi - step;
-                break;
-            }
-            hi -= step;
-            step *= 2;
-        }
-    }
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (off[mid] <= edge) lo = mid;
-        else hi = mid;
-    }
-    return lo;
 }
 
 static int eg_cmp_u32(const void *a, const void *b) {
@@ -539,17 +453,18 @@ eg_status eg_class_parents(eg_egraph *g, uint32_t id, uint32_t *out, uint32_t ca
                            uint32_t *count) {
     if (!g || !count || (cap > 0 && !out)) return EG_ERR_BAD_ARGUMENT;
     if (id >= g->n) return EG_ERR_BAD_ID;
+    /* No parent lists are kept (see union.c): scan the live nodes, in id order. */
     uint32_t r = eg_find_root(g, id);
     eg_vec *v = &g->scratch_a;
     v->len = 0;
-    uint32_t t = g->parent_tail[r];
-    if (t != EG_NONE) {
-        uint32_t e = t;
-        do {
-            uint32_t p = eg_edge_owner(g, e);
-            if (!eg_is_dead(g, p) && !eg_vec_push(&g->mem, v, p)) return EG_ERR_OUT_OF_MEMORY;
-            e = g->edge_next[e];
-        } while (e != t);
+    const uint32_t *off = g->child_offsets;
+    for (uint32_t p = 0; p < g->n; p++) {
+        if (eg_is_dead(g, p)) continue;
+        for (uint32_t e = off[p]; e < off[p + 1]; e++)
+            if (eg_find_root(g, g->children[e]) == r) {
+                if (!eg_vec_push(&g->mem, v, p)) return EG_ERR_OUT_OF_MEMORY;
+                break;
+            }
     }
     v->len = eg_sort_unique(v->data, v->len);
     return eg_copy_out(g, out, cap, count);

@@ -49,9 +49,7 @@ EG_HIDDEN void eg_vec_shrink_if_empty(eg_mem *m, eg_vec *v, uint32_t keep);
 typedef struct eg_undo_union {
     uint32_t absorbed;
     uint32_t survivor;
-    uint32_t nodes_before;     /* total node count when the union was made */
-    uint32_t ring_case;        /* how the parent rings were joined */
-    uint32_t queued_survivor;  /* whether the union queued the survivor */
+    uint32_t nodes_before; /* total node count when the union was made */
 } eg_undo_union;
 
 struct eg_egraph {
@@ -66,14 +64,11 @@ struct eg_egraph {
     uint64_t *dead_bits;     /* (node_cap + 63) / 64 words */
     uint32_t *uf;            /* union-find links; a root links to itself */
     uint32_t *member_next;   /* member ring: next node of the same class */
-    uint32_t *parent_tail;   /* per root: an edge of its parent ring, or EG_NONE */
-    uint64_t *queued_bits;   /* per root: already in the pending list */
 
     /* child slots ("edges"): capacity edge_cap */
     uint32_t edges;          /* child slots used (== child_offsets[n]) */
     uint32_t edge_cap;
     uint32_t *children;
-    uint32_t *edge_next;     /* parent ring: next edge whose child is in the same class */
 
     uint32_t live;           /* live nodes */
     uint32_t classes;        /* union-find roots */
@@ -92,7 +87,7 @@ struct eg_egraph {
     uint32_t op_cap;
     bool op_index_dirty;
 
-    eg_vec pending;          /* survivors queued for rebuild */
+    uint32_t pending;        /* merges since the last completed rebuild scan */
     eg_vec merges;           /* merge log: (absorbed, survivor) pairs */
 
     uint32_t iteration;
@@ -107,9 +102,8 @@ struct eg_egraph {
     uint32_t undo_len;
     uint32_t undo_cap;
 
-    /* scratch for rebuild and queries */
+    /* scratch for queries */
     eg_vec scratch_a;
-    eg_vec scratch_b;
 };
 
 static inline bool eg_is_dead(const eg_egraph *g, uint32_t id) {
@@ -161,8 +155,6 @@ EG_HIDDEN uint64_t eg_hash_stored(const eg_egraph *g, uint32_t id);
 
 /* ---- shared internals (egraph.c, union.c) ---- */
 
-/* The node owning child slot `edge`. O(log n). */
-EG_HIDDEN uint32_t eg_edge_owner(const eg_egraph *g, uint32_t edge);
 /* Removes the most recently appended node (used by rollback). */
 EG_HIDDEN void eg_pop_node(eg_egraph *g);
 /* Sorts and deduplicates a u32 range in place; returns the new length. */

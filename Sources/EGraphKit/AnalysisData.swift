@@ -25,8 +25,12 @@ public final class AnalysisData<Analysis: EClassAnalysis> {
     /// - Precondition: `id` was issued by the graph and ``sync()`` ran since.
     /// - Complexity: O(find).
     public subscript(id: EClassID) -> Analysis.Value {
+        // The class's value; while a runner applies an iteration, unions are made at once
+        // but merged into the values only after the rebuild, so the root may not have one
+        // yet: then the value recorded under `id` itself.
         let root = Int(eg_find(graph.handle, id.rawValue))
-        guard root < values.count, let value = values[root] else {
+        if root < values.count, let value = values[root] { return value }
+        guard Int(id.rawValue) < values.count, let value = values[Int(id.rawValue)] else {
             preconditionFailure("no analysis value for class \(id.rawValue): call sync() after adding nodes")
         }
         return value
@@ -41,6 +45,11 @@ public final class AnalysisData<Analysis: EClassAnalysis> {
         var view = eg_nodes_view()
         guard eg_nodes(graph.handle, &view) == EG_OK else { return }
         let total = Int(view.count)
+        if total < madeThrough {
+            // A rollback removed nodes (their ids will be issued again): forget them.
+            values.removeLast(values.count - total)
+            madeThrough = total
+        }
         guard total > madeThrough else { return }
         values.reserveCapacity(total)
         while values.count < total { values.append(nil) }

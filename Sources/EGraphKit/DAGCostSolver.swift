@@ -35,11 +35,19 @@ struct DAGCostSolver {
     /// Solves for `roots`, which must all have a finite tree cost in `tree`.
     init(graph: ExtractionGraph, ownCost: [Double], tree: TreeCostSolver, roots: [UInt32],
          maxPasses: Int = 4) {
-        var state = State(graph: graph, ownCost: ownCost, choice: tree.choice)
+        self.init(graph: graph, ownCost: ownCost, start: tree.choice, rank: tree.rank, roots: roots,
+                  maxPasses: maxPasses)
+    }
+
+    /// Solves for `roots` from the selection `start`, where every chosen node's children
+    /// rank strictly below its class (so the selection is a DAG) and every class reachable
+    /// from the roots has a choice.
+    init(graph: ExtractionGraph, ownCost: [Double], start: [UInt32], rank: [UInt32], roots: [UInt32],
+         maxPasses: Int = 4) {
+        var state = State(graph: graph, ownCost: ownCost, choice: start)
         for root in roots { state.total += state.acquire(Int(root)) }
         state.log.removeAll(keepingCapacity: true)
         let members = graph.membersByClass()
-        let rank = tree.rank
         // Classes with a real alternative, in descending rank (roots first).
         var candidates: [UInt32] = []
         for c in 0..<graph.classBound where rank[c] != .max

@@ -60,7 +60,8 @@ extension EGraph {
     /// The distinct live e-nodes with a child in the class of `id` (ascending).
     ///
     /// - Throws: ``EGraphError/unknownID(_:)``.
-    /// - Complexity: O(p log n) for p parent entries.
+    /// - Complexity: O(nodes + children): the core keeps no parent lists (they would cost
+    ///   4 bytes per child slot) and scans.
     public func parents(of id: EClassID) throws(EGraphError) -> [EClassID] {
         try fetchList(id) { eg_class_parents(handle, id.rawValue, $0, $1, $2) }
     }

@@ -59,14 +59,16 @@ extension TreeExtractor {
 }
 
 extension DAGExtractor {
-    /// Prepares DAG-aware extraction over `egraph` under `cost` (computes the tree start).
+    /// Prepares DAG-aware extraction over `egraph` under `cost` (computes the start
+    /// selection).
     ///
     /// Call after ``EGraph/rebuild()`` for results that respect every union.
     ///
     /// - Throws: ``ExtractionError/invalidCost(node:cost:)`` when `cost` returns a
     ///   negative or NaN value.
-    /// - Complexity: O((N + E) log N) for N e-nodes and E child edges.
-    public init(_ egraph: EGraph, cost: some CostFunction) throws(ExtractionError) {
-        try self.init(graph: ExtractionGraph(egraph), cost: cost)
+    /// - Complexity: O((N + E) log N) for N e-nodes and E child edges with the tree start,
+    ///   O(N + E) with ``Start/firstCreated``.
+    public init(_ egraph: EGraph, cost: some CostFunction, start: Start = .cheapestTree) throws(ExtractionError) {
+        try self.init(graph: ExtractionGraph(egraph), cost: cost, start: start)
     }
 }

@@ -189,8 +189,8 @@ public final class EGraph {
     }
 
     /// Merges the classes of `a` and `b`: ``find(_:)`` sees the merge at once; congruence
-    /// is restored by the next ``rebuild()``. The class with more parents survives (ties:
-    /// the smaller id). Returns whether two distinct classes were merged.
+    /// is restored by the next ``rebuild()``. The class with the smaller id (the older one,
+    /// which more nodes point at) survives. Returns whether two distinct classes were merged.
     ///
     /// - Throws: ``EGraphError/unknownID(_:)``.
     /// - Complexity: O(1) plus two finds.
@@ -238,7 +238,9 @@ public final class EGraph {
     /// (explicit unions first, then congruences), in order; the core's merge log is then
     /// emptied. Discards an active checkpoint.
     ///
-    /// - Complexity: O(parents of the merged classes) per round of the worklist.
+    /// - Complexity: O(nodes + children) per scan, reading the node arrays in order, plus
+    ///   hashcons work for each re-canonicalised node; one or two scans usually suffice,
+    ///   and a graph without unions since the last rebuild is not scanned.
     @discardableResult
     public func rebuild() throws(EGraphError) -> RebuildSummary {
         var congruent: UInt32 = 0
@@ -262,7 +264,7 @@ public final class EGraph {
         }
     }
 
-    /// Number of unions queued for the next rebuild (0: the graph is congruence-closed).
+    /// Number of merges since the last rebuild (0: the graph is congruence-closed).
     ///
     /// - Complexity: O(1).
     public var pendingUnionCount: Int { Int(eg_pending_count(handle)) }
@@ -287,7 +289,7 @@ public final class EGraph {
 
     // MARK: Checking and memory
 
-    /// Runs the core's full invariant check: hashcons, union-find, member and parent lists,
+    /// Runs the core's full invariant check: hashcons, union-find, member lists,
     /// counts, the operator index, and (when no unions are pending) congruence closure.
     ///
     /// - Throws: ``EGraphError/invariantViolated(_:)`` with the core's message.

@@ -10,7 +10,8 @@ public struct EgglogError: Error, Hashable, Sendable, CustomStringConvertible {
         case syntax(String)
         /// A top-level form that is not a parenthesised command.
         case notACommand(String)
-        /// A command the front end does not implement.
+        /// A command the front end does not implement (a top-level form whose head is
+        /// neither a supported command nor a declared constructor).
         case unknownCommand(String)
         /// A command whose shape is wrong (missing or extra arguments, bad option).
         case malformedCommand(command: String, detail: String)
@@ -61,7 +62,8 @@ public struct EgglogError: Error, Hashable, Sendable, CustomStringConvertible {
         switch kind {
         case .syntax(let m): return m
         case .notACommand(let t): return "expected a command in parentheses, found `\(t)`"
-        case .unknownCommand(let c): return "unknown or unsupported command `\(c)`"
+        case .unknownCommand(let c):
+            return "unknown command `\(c)` (neither a supported command nor a declared constructor)"
         case .malformedCommand(let c, let d): return "malformed `\(c)`: \(d)"
         case .unknownConstructor(let n): return "unknown constructor `\(n)`"
         case .unknownSort(let n): return "unknown sort `\(n)`"

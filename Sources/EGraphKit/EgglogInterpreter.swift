@@ -16,6 +16,14 @@ import Logging
 /// nothing. A failing `check` is an ``EgglogError`` (egglog stops there too) unless
 /// ``Options/continueAfterFailedCheck`` is set.
 ///
+/// Differences from egglog: `0.0` and `-0.0` are one literal here and print as `0.0`
+/// (egglog keeps whichever it saw first); among equal-cost terms the one created first is
+/// printed, where egglog's choice depends on its tables; a term larger than
+/// ``Options/maxPrintedTreeSize`` as a tree is printed in a shared `(let-terms …)` form
+/// (egglog writes it out, which on residual graphs exhausts memory).
+///
+/// An interpreter runs one program (its operators are that program's constructors).
+///
 /// ```swift
 /// let program = try EgglogProgram(parsing: text)
 /// let result = try EgglogInterpreter().run(program) { print($0, terminator: "") }

@@ -109,6 +109,10 @@ private struct Resolver {
             globalSorts.append(sort)
             return .bind(global: globalNames.count - 1, term: value)
         case .expression(let expression):
+            if let head = expression.egglogList?.first?.egglogSymbol, signature.constructor(named: head) == nil {
+                // Neither a supported command nor a declared constructor.
+                throw EgglogError(.unknownCommand(head), at: location, command: head)
+            }
             var none = Variables()
             let (value, _) = try term(expression, expected: nil, context: .action, variables: &none,
                                       command: expression.egglogList?.first?.egglogSymbol ?? keyword)

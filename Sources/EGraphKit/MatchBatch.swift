@@ -63,4 +63,18 @@ public struct MatchBatch {
         case .string: return table.string(forID: raw).map(Literal.string)
         }
     }
+
+    /// The literals bound by the payload variables `variables` of one node, in match
+    /// `index`: for an operator with several literals, the pattern names one variable per
+    /// literal (`(Conv ?stride ?pad ?x)`) and they bind together.
+    ///
+    /// - Precondition: the left-hand side binds exactly these variables, in this order, as
+    ///   the literals of one node.
+    public func literals(_ variables: [String], _ index: Int) -> [Literal]? {
+        let key = variables.joined(separator: "\u{0}")
+        guard let kinds = pattern.payloadKinds[key] else {
+            preconditionFailure("\(variables) are not the literal variables of one node")
+        }
+        return table.decode(payload(key, index), kinds: kinds)
+    }
 }

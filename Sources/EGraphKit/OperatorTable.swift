@@ -196,7 +196,12 @@ public final class OperatorTable {
     /// Unpacks a payload into the operator's literals; `nil` when the payload names a string
     /// or tuple this table never interned.
     public func decode(_ payload: UInt64, for op: OperatorID) -> [Literal]? {
-        let kinds = self[op].literalKinds
+        decode(payload, kinds: self[op].literalKinds)
+    }
+
+    /// Unpacks a payload holding literals of `kinds` (as an operator with those literal
+    /// kinds packs them); `nil` for a string or tuple this table never interned.
+    public func decode(_ payload: UInt64, kinds: [LiteralKind]) -> [Literal]? {
         switch kinds.count {
         case 0: return []
         case 1:
@@ -206,7 +211,9 @@ public final class OperatorTable {
             case .string: return string(forID: payload).map { [.string($0)] }
             }
         default:
-            return payload < UInt64(tuples.count) ? tuples[Int(payload)] : nil
+            guard payload < UInt64(tuples.count) else { return nil }
+            let tuple = tuples[Int(payload)]
+            return tuple.map(\.kind) == kinds ? tuple : nil
         }
     }
 

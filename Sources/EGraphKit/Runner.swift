@@ -105,8 +105,9 @@ public final class Runner {
     /// Runs until saturation or a limit.
     ///
     /// - Throws: ``EGraphError`` when the core reports a failure (out of memory), or what a
-    ///   rule's condition or applier throws (the e-graph may then hold part of an iteration;
-    ///   call `rebuild` before reading it).
+    ///   rule's condition or applier throws. Then, with a node limit set, the partial
+    ///   iteration is rolled back; without one, the e-graph holds part of an iteration
+    ///   (call ``EGraph/rebuild()`` before reading it).
     public func run() throws -> RunReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -148,16 +149,27 @@ public final class Runner {
             if nodeLimit != nil { try check(eg_checkpoint(g), "checkpoint") }
             var limitHit = false
             var heldBack = false
-            for r in rules.indices {
-                if case .backoff = scheduler, backoff[r].bannedUntil > done {
-                    stats.bannedRules.append(rules[r].name)
-                    heldBack = true
-                    continue
+            do {
+                for r in rules.indices {
+                    if case .backoff = scheduler, backoff[r].bannedUntil > done {
+                        stats.bannedRules.append(rules[r].name)
+                        heldBack = true
+                        continue
+                    }
+                    let outcome = try runRule(r, iteration: iteration, completed: done, stats: &stats,
+                                              report: &report)
+                    if outcome.banned { heldBack = true }
+                    if outcome.limitHit { limitHit = true; break }
                 }
-                let outcome = try runRule(r, iteration: iteration, completed: done, stats: &stats,
-                                          report: &report)
-                if outcome.banned { heldBack = true }
-                if outcome.limitHit { limitHit = true; break }
+            } catch {
+                // A condition or applier threw: undo the partial iteration where a checkpoint
+                // allows it, so the graph is as the last complete iteration left it.
+                eg_matcher_release_snapshot(matcher)
+                if eg_has_checkpoint(g) {
+                    _ = eg_rollback(g)
+                    eg_discard_checkpoint(g)
+                }
+                throw error
             }
             eg_matcher_release_snapshot(matcher)
             if limitHit {

@@ -16,6 +16,9 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Runs; the times printed are their medians.")
     var runs = 5
 
+    @Flag(help: "Start the DAG extraction from the nodes created first instead of the cheapest trees.")
+    var firstCreated = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -64,7 +67,8 @@ struct ExtractCommand: ParsableCommand {
             _ = tree.cost(of: x)
             treeTimes.append(Self.seconds(clock.now - start))
             start = clock.now
-            let result = try DAGExtractor(graph, cost: cost).extract(roots: roots)
+            let result = try DAGExtractor(graph, cost: cost, start: firstCreated ? .firstCreated : .cheapestTree)
+                .extract(roots: roots)
             dagTimes.append(Self.seconds(clock.now - start))
             dagCost = result.totalCost
             switches = result.switches

@@ -20,6 +20,9 @@ struct MathCommand: ParsableCommand {
     @Option(help: "Runs; the time printed is their median.")
     var runs = 1
 
+    @Option(help: "E-node limit (a checkpoint per iteration, rolled back when exceeded); none by default.")
+    var nodeLimit: Int?
+
     @Flag(help: "Search every match every iteration (no semi-naive filtering).")
     var naive = false
 
@@ -43,7 +46,7 @@ struct MathCommand: ParsableCommand {
             let start = clock.now
             _ = try MathBenchmark.addSeeds(to: graph, table: table)
             let runner = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(),
-                                    iterationLimit: iterations, nodeLimit: nil, timeLimit: nil,
+                                    iterationLimit: iterations, nodeLimit: nodeLimit, timeLimit: nil,
                                     seminaive: !naive, logger: logger)
             let report = try runner.run()
             let elapsed = clock.now - start

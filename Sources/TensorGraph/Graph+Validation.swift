@@ -26,6 +26,10 @@ extension Graph {
                 throw GraphError(.inputOutOfRange, node: node.id, op: "Nop", input: slot, inputNode: input,
                                  field: "inputs", message: "input id \(input) is not a node (the graph has \(count))")
             }
+            if !Rules.isWithinLimits(node.type) {
+                throw GraphError(.outputType, node: node.id, op: "Nop", field: "shape",
+                                 message: "shape \(node.type.shape) must be non-empty with positive dimensions and at most 2^48 elements")
+            }
             return
         }
         let expected = try checkedType(of: node.op, inputs: node.inputs, declared: node.type, node: node.id)

@@ -51,13 +51,14 @@ extension Op {
             throw RuleViolation(kind: .arity, input: nil, field: "inputs",
                                 message: "expected \(expected) inputs, got \(inputs.count)")
         }
+        for (slot, type) in inputs.enumerated() where !Rules.isWithinLimits(type) {
+            throw RuleViolation(kind: .inputType, input: slot, field: "inputs",
+                                message: "input \(type) has a dimension or element count that is not positive and below 2^48")
+        }
         let rules = Rules(inputs: inputs)
         switch self {
         case .nop:
-            guard let declared else {
-                throw RuleViolation(kind: .outputType, field: "shape", message: "a Nop needs a declared type")
-            }
-            return declared
+            return try Rules.leaf(declared)
         case .parameter, .input:
             return try Rules.leaf(declared)
         case .constant(let value):
@@ -220,24 +221,24 @@ extension Op {
             return inputs[1]
 
         case .conv2d(let g):
-            let n = try rules.conv(g, inputSlot: 0, perSample: g.inChannels * g.inH * g.inW, what: "ci·h·w")
-            try rules.count(1, g.weightCount, "co·ci·kh·kw")
-            return .f32([n * g.outChannels * g.outH * g.outW])
+            let n = try rules.conv(g, inputSlot: 0, perSample: try Rules.product(g.inChannels, g.inH, g.inW), what: "ci·h·w")
+            try rules.count(1, try Rules.product(g.outChannels, g.inChannels, g.kernelH, g.kernelW), "co·ci·kh·kw")
+            return .f32([try Rules.product(n, g.outChannels, g.outH, g.outW)])
         case .conv2dGradInput(let g):
-            let n = try rules.conv(g, inputSlot: 0, perSample: g.outChannels * g.outH * g.outW, what: "co·oH·oW")
-            try rules.count(1, g.weightCount, "co·ci·kh·kw")
-            return .f32([n * g.inChannels * g.inH * g.inW])
+            let n = try rules.conv(g, inputSlot: 0, perSample: try Rules.product(g.outChannels, g.outH, g.outW), what: "co·oH·oW")
+            try rules.count(1, try Rules.product(g.outChannels, g.inChannels, g.kernelH, g.kernelW), "co·ci·kh·kw")
+            return .f32([try Rules.product(n, g.inChannels, g.inH, g.inW)])
         case .conv2dGradWeight(let g):
-            let n = try rules.conv(g, inputSlot: 0, perSample: g.outChannels * g.outH * g.outW, what: "co·oH·oW")
-            try rules.count(1, n * g.inChannels * g.inH * g.inW, "N·ci·h·w")
-            return .f32([g.weightCount])
+            let n = try rules.conv(g, inputSlot: 0, perSample: try Rules.product(g.outChannels, g.outH, g.outW), what: "co·oH·oW")
+            try rules.count(1, try Rules.product(n, g.inChannels, g.inH, g.inW), "N·ci·h·w")
+            return .f32([try Rules.product(g.outChannels, g.inChannels, g.kernelH, g.kernelW)])
         case .winogradConv2d(let w):
             try rules.nonNegative(w.padding, "padding")
             let g = w.conv2d
-            let n = try rules.conv(g, inputSlot: 0, perSample: g.inChannels * g.inH * g.inW, what: "ci·h·w")
-            try rules.count(1, 16 * g.outChannels * g.inChannels, "16·co·ci")
-            try rules.count(2, g.weightCount, "co·ci·3·3")
-            return .f32([n * g.outChannels * g.outH * g.outW])
+            let n = try rules.conv(g, inputSlot: 0, perSample: try Rules.product(g.inChannels, g.inH, g.inW), what: "ci·h·w")
+            try rules.count(1, try Rules.product(16, g.outChannels, g.inChannels), "16·co·ci")
+            try rules.count(2, try Rules.product(g.outChannels, g.inChannels, 9), "co·ci·3·3")
+            return .f32([try Rules.product(n, g.outChannels, g.outH, g.outW)])
         case .maxPool2d(let g):
             for (value, name) in [(g.channels, "channels"), (g.inH, "in_h"), (g.inW, "in_w"),
                                   (g.kernelH, "kernel_h"), (g.kernelW, "kernel_w"), (g.stride, "stride")] {
@@ -245,8 +246,8 @@ extension Op {
             }
             try rules.nonNegative(g.padding, "padding")
             try rules.require(g.outH > 0 && g.outW > 0, nil, "the window is larger than the padded input")
-            let n = try rules.samples(0, g.channels * g.inH * g.inW, "c·h·w")
-            return TensorType(inputs[0].dtype, [n * g.channels * g.outH * g.outW])
+            let n = try rules.samples(0, try Rules.product(g.channels, g.inH, g.inW), "c·h·w")
+            return TensorType(inputs[0].dtype, [try Rules.product(n, g.channels, g.outH, g.outW)])
         case .globalAvgPool(let c, let spatial):
             try rules.positive(c, "channels")
             try rules.positive(spatial, "spatial")
@@ -256,7 +257,7 @@ extension Op {
             try rules.positive(c, "channels")
             try rules.positive(spatial, "spatial")
             let n = try rules.samples(0, c, "c")
-            return .f32([n * c * spatial])
+            return .f32([try Rules.product(n, c, spatial)])
         case .groupNorm(let p), .groupNormSilu(let p):
             try rules.groupNorm(p)
             _ = try rules.samples(0, p.channels * p.spatial, "c·spatial")
@@ -268,7 +269,7 @@ extension Op {
             let n = try rules.samples(1, p.channels * p.spatial, "c·spatial")
             try rules.count(0, inputs[1].elementCount, "x's element count")
             try rules.vector(2, length: p.channels)
-            return .f32([n * p.channels * p.spatial])
+            return .f32([try Rules.product(n, p.channels, p.spatial)])
         case .groupNormGradWeightBias(let p):
             try rules.groupNorm(p)
             _ = try rules.samples(1, p.channels * p.spatial, "c·spatial")
@@ -277,23 +278,23 @@ extension Op {
         case .concat(let p):
             try rules.concat(p)
             let n = try rules.samples(0, p.channelsA * p.spatial, "ca·spatial")
-            try rules.count(1, n * p.channelsB * p.spatial, "N·cb·spatial")
-            return .f32([n * (p.channelsA + p.channelsB) * p.spatial])
+            try rules.count(1, try Rules.product(n, p.channelsB, p.spatial), "N·cb·spatial")
+            return .f32([try Rules.product(n, p.channelsA + p.channelsB, p.spatial)])
         case .splitA(let p), .splitB(let p):
             try rules.concat(p)
             let n = try rules.samples(0, (p.channelsA + p.channelsB) * p.spatial, "(ca+cb)·spatial")
-            if case .splitA = self { return .f32([n * p.channelsA * p.spatial]) }
-            return .f32([n * p.channelsB * p.spatial])
+            if case .splitA = self { return .f32([try Rules.product(n, p.channelsA, p.spatial)]) }
+            return .f32([try Rules.product(n, p.channelsB, p.spatial)])
         case .upsample2x(let p), .upsample2xGrad(let p):
             try rules.positive(p.channels, "channels")
             try rules.positive(p.inH, "in_h")
             try rules.positive(p.inW, "in_w")
-            let low = p.channels * p.inH * p.inW
+            let low = try Rules.product(p.channels, p.inH, p.inW)
             if case .upsample2x = self {
                 let n = try rules.samples(0, low, "c·h·w")
-                return .f32([n * 4 * low])
+                return .f32([try Rules.product(n, 4, low)])
             }
-            let n = try rules.samples(0, 4 * low, "c·2h·2w")
+            let n = try rules.samples(0, try Rules.product(4, low), "c·2h·2w")
             return .f32([n * low])
         }
     }
@@ -301,16 +302,46 @@ extension Op {
 
 /// Small checks over an op's input types, each throwing a ``RuleViolation`` that names
 /// the input slot.
-private struct Rules {
+struct Rules {
     let inputs: [TensorType]
+
+    /// The largest integer parameter (2^31 − 1): products of two stay far from overflow.
+    static let parameterLimit = Int(Int32.max)
+    /// The largest element count (and dimension) of a tensor: 2^48.
+    static let elementLimit = 1 << 48
+
+    /// Whether every dimension is positive and the element count at most 2^48.
+    static func isWithinLimits(_ type: TensorType) -> Bool {
+        var count = 1
+        for dim in type.shape {
+            guard dim > 0, dim <= elementLimit else { return false }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= elementLimit else { return false }
+            count = product
+        }
+        return !type.shape.isEmpty
+    }
+
+    /// The product of sizes, or a violation when it exceeds 2^48 (bad parameters).
+    static func product(_ factors: Int...) throws(RuleViolation) -> Int {
+        var result = 1
+        for factor in factors {
+            let (product, overflow) = result.multipliedReportingOverflow(by: factor)
+            guard !overflow, product <= elementLimit else {
+                throw RuleViolation(kind: .parameter, message: "sizes \(factors) multiply beyond 2^48 elements")
+            }
+            result = product
+        }
+        return result
+    }
 
     static func leaf(_ declared: TensorType?) throws(RuleViolation) -> TensorType {
         guard let declared else {
             throw RuleViolation(kind: .outputType, field: "shape", message: "the op needs a declared type")
         }
-        guard !declared.shape.isEmpty, declared.shape.allSatisfy({ $0 > 0 }) else {
+        guard isWithinLimits(declared) else {
             throw RuleViolation(kind: .outputType, field: "shape",
-                                message: "shape \(declared.shape) must be non-empty with positive dimensions")
+                                message: "shape \(declared.shape) must be non-empty with positive dimensions and at most 2^48 elements")
         }
         return declared
     }
@@ -323,14 +354,16 @@ private struct Rules {
     }
 
     func positive(_ value: Int, _ field: String) throws(RuleViolation) {
-        if value <= 0 {
-            throw RuleViolation(kind: .parameter, field: field, message: "\(field) must be positive, got \(value)")
+        if value <= 0 || value > Self.parameterLimit {
+            throw RuleViolation(kind: .parameter, field: field,
+                                message: "\(field) must be positive and below 2^31, got \(value)")
         }
     }
 
     func nonNegative(_ value: Int, _ field: String) throws(RuleViolation) {
-        if value < 0 {
-            throw RuleViolation(kind: .parameter, field: field, message: "\(field) must not be negative, got \(value)")
+        if value < 0 || value > Self.parameterLimit {
+            throw RuleViolation(kind: .parameter, field: field,
+                                message: "\(field) must be between 0 and 2^31, got \(value)")
         }
     }
 

@@ -20,6 +20,9 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
 
     /// The number of elements (the product of the shape; 1 for `[]`).
     ///
+    /// Graphs that pass validation (and graphs read from JSON) have shapes with
+    /// positive dimensions and at most 2^48 elements, so this never overflows for them.
+    ///
     /// - Complexity: O(rank).
     @inlinable public var elementCount: Int { shape.reduce(1, *) }
 

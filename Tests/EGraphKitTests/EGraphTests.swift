@@ -66,18 +66,17 @@ struct EGraphTests {
         #expect(g.pendingMerges.isEmpty)
     }
 
-    @Test func unionPolicyKeepsTheClassWithMoreParents() throws {
+    @Test func unionPolicyKeepsTheOlderClass() throws {
         let g = EGraph()
         let a = try g.add(op: 0, payload: 1)
         let b = try g.add(op: 0, payload: 2)
         _ = try g.add(op: 1, children: [b])
-        _ = try g.add(op: 2, children: [b])
-        try g.union(a, b)
-        #expect(try g.find(a) == b)
+        try g.union(b, a)
+        #expect(try g.find(b) == a)
+        #expect(g.pendingMerges == [EClassMerge(absorbed: b, survivor: a)])
         let c = try g.add(op: 0, payload: 3)
-        let d = try g.add(op: 0, payload: 4)
-        try g.union(d, c)
-        #expect(try g.find(d) == c)   // tie: smaller id survives
+        try g.union(c, b)
+        #expect(try g.find(c) == a)
     }
 
     @Test func badIdsAreErrors() throws {

@@ -254,4 +254,22 @@ struct EgglogInterpreterTests {
         #expect(result.enodes == 1576)
         #expect(result.iterations == 6)
     }
+
+    @Test("a term too large to write out as a tree is printed with each shared subterm once")
+    func sharedForm() throws {
+        let program = try EgglogProgram(parsing: """
+            (datatype T (X) (P T T))
+            (let a (P (X) (X)))
+            (let b (P a a))
+            (extract b)
+            """)
+        var options = EgglogInterpreter.Options()
+        options.maxPrintedTreeSize = 6  // the tree has 7 nodes, the DAG 3
+        let result = try EgglogInterpreter().run(program, options: options)
+        #expect(result.output == "(let-terms (($0 (X)) ($1 (P $0 $0)) ($2 (P $1 $1))) $2)\n")
+        #expect(result.extracted.map(\.cost) == [7])
+        options.maxPrintedTreeSize = 7
+        let full = try EgglogInterpreter().run(program, options: options)
+        #expect(full.output == "(P (P (X) (X)) (P (X) (X)))\n")
+    }
 }

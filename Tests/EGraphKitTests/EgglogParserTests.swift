@@ -67,6 +67,10 @@ struct EgglogParserTests {
         #expect(e?.location == SourceLocation(line: 3, column: 3))
         #expect(e?.description.hasPrefix("3:3:") == true)
         #expect(e?.message(file: "p.egg").hasPrefix("p.egg:3:3:") == true)
+        // A head that is neither a command nor a constructor is an unknown command too.
+        let other = error(header + "(run 1)\n(frobnicate 1)")
+        #expect(other?.kind == .unknownCommand("frobnicate"))
+        #expect(other?.location == SourceLocation(line: 3, column: 1))
     }
 
     @Test("an unknown constructor is named where it is written")

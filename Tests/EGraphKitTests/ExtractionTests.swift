@@ -192,4 +192,47 @@ struct DAGExtractionTests {
         let extractor = try DAGExtractor(f.g, cost: ClosureCost { _ in .infinity })
         #expect(throws: ExtractionError.noFiniteTerm(f.out)) { try extractor.extract(roots: [f.out]) }
     }
+
+    @Test("starting from the nodes created first gives the same choices here")
+    func firstCreatedStart() throws {
+        let f = try FusionGraph()
+        let shared = try DAGExtractor(f.g, cost: f.cost, start: .firstCreated).extract(roots: [f.out])
+        #expect(shared.node(for: f.s) == f.add)
+        #expect(shared.totalCost == 14)
+        #expect(shared.switches == 0)  // the input already is the best choice
+        let alone = try DAGExtractor(f.g, cost: f.cost, start: .firstCreated).extract(roots: [f.s])
+        #expect(alone.node(for: f.s) == f.fused)
+        #expect(alone.totalCost == 11)
+        #expect(alone.switches == 1)
+    }
+
+    @Test("a deep residual chain: tree costs saturate, DAG costs stay exact from either start")
+    func deepResidualChain() throws {
+        let f = try FusionGraph()  // for its table
+        let t = f.table
+        let g = EGraph()
+        func op(_ name: String) -> UInt32 { t.id(named: name)!.rawValue }
+        var x = try g.add(node(t, "Input", [.string("x")]))
+        var extra: [EClassID] = []
+        let blocks = 1100  // the tree cost doubles per block: 2^1100 overflows a Double
+        for i in 0..<blocks {
+            let w = try g.add(node(t, "Input", [.string("w\(i)")]))
+            let b = try g.add(node(t, "Input", [.string("b\(i)")]))
+            let mm = try g.add(op: op("MatMul"), children: [x, w])
+            let sum = try g.add(op: op("Add"), children: [mm, b])
+            _ = try g.union(sum, g.add(op: op("Fused"), children: [x, w, b]))
+            if i % 3 == 0 { extra.append(try g.add(op: op("Other"), children: [mm])) }
+            x = try g.add(op: op("Out"), children: [sum, x])
+        }
+        try g.rebuild()
+        let tree = try TreeExtractor(g, cost: f.cost)
+        #expect(tree.cost(of: x) == Double.greatestFiniteMagnitude)
+        // Per block: shared matmul (Add 3 + MatMul 10 + Other 1) = 14, else Fused 11; Out 0.
+        let shared = (blocks + 2) / 3
+        let expected = Double(shared * 14 + (blocks - shared) * 11)
+        for start in [DAGExtractor.Start.cheapestTree, .firstCreated] {
+            let result = try DAGExtractor(g, cost: f.cost, start: start).extract(roots: [x] + extra)
+            #expect(result.totalCost == expected)
+        }
+    }
 }

@@ -20,7 +20,7 @@ func optimizeMLP() throws -> (Graph, OptimizeReport) {
     let (optimized, report) = try Fusion.optimize(graph)
     print(report)              // the report text: rules fired, fusions, timings, cost
     for fusion in report.fusions {
-        print(fusion)          // MatMul+Add→FusedMatMulAdd @node7, …
+        print(fusion)          // MatMul+Add→FusedMatMulAdd @node6, then @node9
     }
     return (optimized, report)
 }

@@ -22,6 +22,7 @@ import Testing
         let (optimized, report) = try optimizeMLP()
         #expect(report.fusions.map(\.label) == ["MatMul+Add→FusedMatMulAdd",
                                                 "MatMul+Add→FusedMatMulAdd"])
+        #expect(report.fusions.map(\.node) == [NodeID(6), NodeID(9)])
         #expect(report.nodesBefore == 10)
         #expect(report.nodesAfter == 8)
         let fused = optimized.nodes.filter { $0.op.name == "FusedMatMulAdd" }

@@ -5,15 +5,16 @@
  *     the node's identity), children (u32 class ids in one flat pool);
  *   - a hashcons (open addressing) from (op, payload, children) to the node;
  *   - a union-find over 32-bit ids with path halving;
- *   - per-class member rings and parent rings, a per-operator index of live e-nodes;
- *   - a deferred rebuild that restores congruence closure with a deduplicated worklist.
+ *   - per-class member rings, a per-operator index of live e-nodes;
+ *   - a deferred rebuild that restores congruence closure by sequential scans (no parent
+ *     lists are stored: parents are found by scanning, see eg_class_parents).
  *
  * Ids. A node's id is its class id at birth; its class is `eg_find(id)`. Ids are dense,
  * issued from 0 in order of creation, and never reused (except after `eg_rollback`).
  *
  * Live and dead nodes. When a rebuild finds two congruent nodes, one of them (the later
  * one to be re-canonicalised) becomes *dead*: it stays in storage (its id remains a valid
- * class id) but is no longer in the hashcons, the operator index, member or parent lists,
+ * class id) but is no longer in the hashcons, the operator index or member enumeration,
  * nor in `eg_node_count`. Every live node is in the hashcons under its *stored* children;
  * there are never stale hashcons entries.
  *
@@ -148,9 +149,8 @@ eg_status eg_find_batch(eg_egraph *g, const uint32_t *ids, uint32_t count, uint3
                         uint32_t *failed_index);
 
 /** Merges the classes of `a` and `b` in the union-find at once (so `eg_find` sees it) and
- *  queues the survivor for `eg_rebuild`, which restores congruence. The class with more
- *  parent entries survives (found by walking both parent lists in step, O(the shorter));
- *  on a tie the smaller id. Writes the surviving root to `*root`
+ *  leaves congruence to `eg_rebuild`. The class with the smaller id (the older one,
+ *  which more nodes point at) survives. Writes the surviving root to `*root`
  *  and whether two distinct classes were merged to `*merged` (both nullable). Each merge is
  *  appended to the merge log as (absorbed, survivor). O(1) plus a find. */
 eg_status eg_union(eg_egraph *g, uint32_t a, uint32_t b, uint32_t *root, bool *merged);
@@ -165,15 +165,20 @@ eg_status eg_union_batch(eg_egraph *g, const uint32_t *pairs, uint32_t count,
  * Rebuild and the merge log
  * ------------------------------------------------------------------------------------- */
 
-/** Restores congruence closure after unions: re-canonicalises the parents of every merged
- *  class (deduplicated worklist), merges congruent nodes' classes (their later node dies),
- *  repeats until nothing changes, then compacts the operator index. Writes the number of
- *  congruent merges it made to `*congruent_merges` (nullable). Discards an active
- *  checkpoint. Afterwards every live node's stored children are canonical and no two live
- *  nodes are congruent. O(parents of merged classes) per round. */
+/** Restores congruence closure after unions: scans the nodes in id order and
+ *  re-canonicalises each live node with a child in a merged class (out of the hashcons,
+ *  children rewritten to their roots, back in; when a congruent node is already there the
+ *  scanned node dies and the two classes merge), repeating while a scan merged classes;
+ *  then compacts the operator index. Writes the number of congruent merges it made to
+ *  `*congruent_merges` (nullable). Discards an active checkpoint. Does nothing without
+ *  unions since the last rebuild. Afterwards every live node's stored children are
+ *  canonical and no two live nodes are congruent.
+ *  O(scans x (nodes + children)) reading arrays sequentially, plus hashcons work for the
+ *  re-canonicalised nodes; children being older than their parents, one or two scans
+ *  usually suffice. */
 eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges);
 
-/** Number of unions queued since the last rebuild (0 means the graph is clean). */
+/** Number of merges since the last rebuild (0 means the graph is congruence-closed). */
 uint32_t eg_pending_count(const eg_egraph *g);
 
 /** The merge log: every merge since the last `eg_clear_merges` (explicit unions and the
@@ -220,8 +225,8 @@ eg_status eg_class_members(eg_egraph *g, uint32_t id, uint32_t *out, uint32_t ca
                            uint32_t *count);
 
 /** The distinct live nodes that have a child in the class of `id`, ascending. Buffer
- *  protocol as `eg_class_ids`. Before a rebuild, a parent's stored child may still name
- *  an absorbed class. O(parent entries log). */
+ *  protocol as `eg_class_ids`. The core keeps no parent lists (they would cost 4 bytes per
+ *  child slot); this scans every node: O(nodes + children). */
 eg_status eg_class_parents(eg_egraph *g, uint32_t id, uint32_t *out, uint32_t cap,
                            uint32_t *count);
 
@@ -288,9 +293,9 @@ uint32_t eg_iteration_first_node(const eg_egraph *g, uint32_t iteration);
  * Checkpoint and rollback
  *
  * `eg_checkpoint` remembers the graph's state; `eg_rollback` returns to it exactly:
- * every node appended since is removed (hashcons entries, operator index, member and
- * parent entries, iteration boundaries; their ids will be issued again), and every union
- * since is undone (union-find links, class count, parent counts, the pending worklist;
+ * every node appended since is removed (hashcons entries, operator index, member
+ * entries, iteration boundaries; their ids will be issued again), and every union
+ * since is undone (union-find links, member rings, class count, the pending-merge count;
  * the merge log is truncated to its length at the checkpoint, or stays empty if cleared
  * since). The current iteration is not changed. Lookups, finds and reads are unaffected.
  * While a checkpoint is active, `eg_find` does not halve paths (so unions can be
@@ -314,8 +319,8 @@ bool eg_has_checkpoint(const eg_egraph *g);
  * ------------------------------------------------------------------------------------- */
 
 /** Full invariant check (for tests): union-find links in range; each live node in the
- *  hashcons under its stored children, dead nodes not; member and parent rings consistent
- *  with the nodes; counts exact; the operator index holds exactly the live nodes. When no
+ *  hashcons under its stored children, dead nodes not; member rings consistent with the
+ *  union-find; counts exact; the operator index holds exactly the live nodes. When no
  *  unions are pending, also: stored children canonical and no two live nodes congruent.
  *  EG_OK or EG_ERR_INVARIANT with a message in `message` (nullable, `capacity` bytes,
  *  NUL-terminated). O(nodes + children). */

@@ -395,7 +395,12 @@ struct GraphReader {
                     }
                     dtype = value
                 case "shape":
-                    shape = try readIntegers(field: "shape", node: index)
+                    let dims = try readIntegers(field: "shape", node: index)
+                    guard Rules.isWithinLimits(TensorType(.f32, dims)) else {
+                        throw scanner.error(.mistypedField, at: valueOffset, node: index, field: "shape",
+                                            "shape \(dims) must be non-empty with positive dimensions and at most 2^48 elements")
+                    }
+                    shape = dims
                 case "inputs":
                     inputs = try readIntegers(field: "inputs", node: index).map { NodeID(clamping: $0) }
                 case "data" where scanner.peek() == UInt8(ascii: "["):
