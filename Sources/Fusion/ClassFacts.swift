@@ -6,25 +6,51 @@ import TensorGraph
 struct ClassFacts {
     /// The interned output type (every e-node of a class has the same type).
     var typeID: UInt32
-    /// The payload of a `Parameter` e-node in the class, or `UInt64.max`.
+    /// The payload of the class's `Parameter` e-node, or `UInt64.max`.
     var parameter: UInt64
 
     /// Whether the class holds a `Parameter`.
     var isParameter: Bool { parameter != .max }
 }
 
-/// The e-class analysis that keeps ``ClassFacts`` per class. Types never conflict (rules
-/// only union e-nodes of equal type); when two classes with a `Parameter` merge, the
-/// lower payload wins, so the result does not depend on the order of unions.
-struct ClassFactsAnalysis: EClassAnalysis {
+/// The class facts of every e-class, read from the e-nodes themselves.
+///
+/// Every payload carries its e-node's output type, and rules only union e-nodes of equal
+/// type, so a class's type is its root e-node's. The facts are kept per e-node id (a
+/// class id is the id of its root e-node) and extended from the core's node arrays when a
+/// rule asks about an id added since: one flat pass, no per-merge work. A `Parameter`
+/// merged into another class by a simplification (`Neg(Neg(W))`) is seen only when it is
+/// that class's root; the derived-weight rules then skip the match.
+final class ClassFactsTable {
+    let graph: EGraph
     let language: FusionLanguage
+    private var facts: [ClassFacts] = []
 
-    func make(operator: OperatorID, payload: UInt64, children: [ClassFacts]) -> ClassFacts {
-        ClassFacts(typeID: language[payload].typeID,
-                   parameter: `operator`.rawValue == language.parameter ? payload : .max)
+    init(graph: EGraph, language: FusionLanguage) {
+        self.graph = graph
+        self.language = language
+        sync()
     }
 
-    func merge(_ a: ClassFacts, _ b: ClassFacts) -> ClassFacts {
-        ClassFacts(typeID: a.typeID, parameter: min(a.parameter, b.parameter))
+    /// Reads the facts of the e-nodes added since the last call.
+    ///
+    /// - Complexity: O(new e-nodes).
+    func sync() {
+        graph.withNodeStorage { storage in
+            guard storage.count > facts.count else { return }
+            facts.reserveCapacity(storage.count)
+            let parameter = language.parameter
+            for n in facts.count..<storage.count {
+                let payload = storage.payloads[n]
+                facts.append(ClassFacts(typeID: language[payload].typeID,
+                                        parameter: storage.ops[n] == parameter ? payload : .max))
+            }
+        }
+    }
+
+    /// The facts of the class `c` (a canonical class id).
+    subscript(c: EClassID) -> ClassFacts {
+        if Int(c.rawValue) >= facts.count { sync() }
+        return facts[Int(c.rawValue)]
     }
 }

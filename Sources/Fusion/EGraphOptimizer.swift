@@ -42,7 +42,7 @@ struct EGraphOptimizer {
 
         // Saturate.
         clock = ContinuousClock.now
-        let facts = AnalysisData(ClassFactsAnalysis(language: language), on: egraph)
+        let facts = ClassFactsTable(graph: egraph, language: language)
         let context = FusionRuleContext(graph: egraph, language: language, facts: facts,
                                         parameters: encoding.parameterClasses,
                                         mayCreateParameters: input.paramGradOutputs == 0)
@@ -51,7 +51,6 @@ struct EGraphOptimizer {
         let runner = try Runner(graph: egraph, table: language.table, rules: rules,
                                 iterationLimit: limits.maxIterations, nodeLimit: limits.maxNodes,
                                 timeLimit: limits.timeLimit, scheduler: .simple, logger: logger)
-        runner.track(facts)
         let run = try runner.run()
         report.saturationTime = Fusion.seconds(since: clock)
         report.iterations = run.iterations.count

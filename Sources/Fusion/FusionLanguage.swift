@@ -24,6 +24,8 @@ final class FusionLanguage {
         var type: TensorType
         /// The interned id of `type`.
         var typeID: UInt32
+        /// The operator of a node with this payload (the one-input form for RoPE).
+        var operatorID: UInt32
     }
 
     /// The operator table (patterns are compiled against it).
@@ -33,6 +35,8 @@ final class FusionLanguage {
     /// Interned output types, indexed by type id.
     private(set) var types: [TensorType] = []
     private var payloadIDs: [PayloadKey: UInt64] = [:]
+    /// Leaf payloads by name (the first leaf of each name; others go through `payloadIDs`).
+    private var leafIDs: [String: UInt64] = [:]
     private var typeIDs: [TensorType: UInt32] = [:]
     private var operatorIDs: [String: UInt32] = [:]
 
@@ -67,6 +71,36 @@ final class FusionLanguage {
     /// The operator id named `name`.
     func operatorID(_ name: String) -> UInt32 { operatorIDs[name]! }
 
+    /// The payload and operator of a node (the encoder's fast path: recently seen op
+    /// values and types are found by comparison, without hashing).
+    ///
+    /// - Complexity: O(size of op and type) expected.
+    func encode(_ node: Node) -> (payload: UInt64, operator: UInt32) {
+        let payload: UInt64
+        if Self.isUnique(node.op) {
+            payload = uniquePayload(node.op, node.type)
+        } else if node.op.leafName != nil {
+            payload = self.payload(node.op, node.type)
+        } else {
+            let shape = node.type.shape
+            let slot = (node.op.name.utf8.count &* 31 &+ shape.count &* 7 &+ (shape.first ?? 0) &* 13
+                        &+ (shape.last ?? 0) &* 17 &+ node.inputs.count) & (Self.recentSlots - 1)
+            if let id = recent[slot], payloads[Int(id)].op == node.op, payloads[Int(id)].type == node.type {
+                payload = id
+            } else {
+                payload = self.payload(node.op, node.type)
+                recent[slot] = payload
+            }
+        }
+        let entry = payloads[Int(payload)]
+        if node.inputs.count == 2, case .rope = node.op { return (payload, operatorIDs["RoPE+offset"]!) }
+        if node.inputs.count == 2, case .ropeGrad = node.op { return (payload, operatorIDs["RoPEGrad+offset"]!) }
+        return (payload, entry.operatorID)
+    }
+
+    private static let recentSlots = 256
+    private var recent = [UInt64?](repeating: nil, count: 256)
+
     /// The operator of a node with `op` and `inputCount` inputs.
     func operatorID(for op: Op, inputCount: Int) -> UInt32 {
         switch op {
@@ -79,7 +113,8 @@ final class FusionLanguage {
     /// Makes room for about `count` payloads.
     func reserveCapacity(_ count: Int) {
         payloads.reserveCapacity(count)
-        payloadIDs.reserveCapacity(count)
+        payloadIDs.reserveCapacity(count / 2)
+        leafIDs.reserveCapacity(count / 2)
     }
 
     /// The interned id of a type.
@@ -95,10 +130,20 @@ final class FusionLanguage {
     ///
     /// - Complexity: O(size of op and type) expected.
     func payload(_ op: Op, _ type: TensorType) -> UInt64 {
+        // Leaves are keyed by name: hash the name alone, check the rest on a hit.
+        if let name = op.leafName {
+            if let id = leafIDs[name], payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
+            if leafIDs[name] == nil {
+                let id = UInt64(payloads.count)
+                payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
+                leafIDs[name] = id
+                return id
+            }
+        }
         let key = PayloadKey(op: op, type: type)
         if let id = payloadIDs[key] { return id }
         let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type)))
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
         payloadIDs[key] = id
         return id
     }
@@ -106,7 +151,7 @@ final class FusionLanguage {
     /// A payload never shared with another node (constants, side effects).
     func uniquePayload(_ op: Op, _ type: TensorType) -> UInt64 {
         let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type)))
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
         return id
     }
 

@@ -6,7 +6,7 @@ import TensorGraph
 final class FusionRuleContext {
     let graph: EGraph
     let language: FusionLanguage
-    let facts: AnalysisData<ClassFactsAnalysis>
+    let facts: ClassFactsTable
     /// `Parameter` classes of the input graph by name (reused instead of deriving again).
     let parameters: [String: EClassID]
     /// Whether a rule may create a `Parameter` (not when the graph has gradient outputs).
@@ -17,6 +17,12 @@ final class FusionRuleContext {
     /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
     /// node while one of these is still needed elsewhere.
     var absorbed: [UInt32: [EClassID]] = [:]
+    /// Root classes a derived-weight rule already rewrote: its conditional search sees
+    /// every match again in each iteration, and re-applying would only rebuild the same
+    /// e-nodes.
+    var concatRoots: Set<UInt32> = []
+    /// The same for the Winograd rule.
+    var winogradRoots: Set<UInt32> = []
     /// Fused payloads already computed, keyed by (target op payload, source payload).
     private var payloadCache: [PayloadPair: UInt64] = [:]
 
@@ -25,7 +31,7 @@ final class FusionRuleContext {
         var source: UInt64
     }
 
-    init(graph: EGraph, language: FusionLanguage, facts: AnalysisData<ClassFactsAnalysis>,
+    init(graph: EGraph, language: FusionLanguage, facts: ClassFactsTable,
          parameters: [String: EClassID], mayCreateParameters: Bool)
     {
         self.graph = graph
@@ -219,7 +225,7 @@ enum FusionRules {
                        },
                        applier: { batch in
                            var unions: [(EClassID, EClassID)] = []
-                           for i in 0..<batch.count {
+                           for i in 0..<batch.count where context.concatRoots.insert(batch.root(i).rawValue).inserted {
                                guard let (gateName, upName, gateType, _) = weights(batch, i) else { continue }
                                let (k, n) = (gateType.shape[0], gateType.shape[1])
                                let name = gateName + "+" + upName
@@ -333,7 +339,8 @@ enum FusionRules {
                        condition: { batch in (0..<batch.count).map { candidate(batch, $0) != nil } },
                        applier: { batch in
                            try (0..<batch.count).compactMap { i in
-                               guard let (g, weight) = candidate(batch, i) else { return nil }
+                               guard context.winogradRoots.insert(batch.root(i).rawValue).inserted,
+                                     let (g, weight) = candidate(batch, i) else { return nil }
                                let w = batch.eclass("w", i)
                                let transformed = try context.derivedWeight(
                                    named: weight + ":winograd", type: .f32([16 * g.outChannels * g.inChannels]),

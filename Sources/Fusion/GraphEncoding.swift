@@ -10,7 +10,8 @@ struct GraphEncoding {
     let homeNode: [Int32]
     /// E-node ids below this were added for the input graph.
     let originalCount: Int
-    /// The `Parameter` classes of the input graph, by name.
+    /// The `Parameter` classes of the input graph whose names a derived weight could have
+    /// (`a+b`, `w:winograd`), by name.
     let parameterClasses: [String: EClassID]
     /// Nodes that must stay: outputs and side effects.
     let pinned: [Bool]
@@ -32,15 +33,13 @@ struct GraphEncoding {
         var hasConsumer = [Bool](repeating: false, count: nodes.count)
         for index in order {
             let node = nodes[index]
-            let payload = FusionLanguage.isUnique(node.op)
-                ? language.uniquePayload(node.op, node.type) : language.payload(node.op, node.type)
+            let (payload, op) = language.encode(node)
             kids.removeAll(keepingCapacity: true)
             for input in node.inputs {
                 kids.append(.entry(Int(entryOf[input.index])))
                 hasConsumer[input.index] = true
             }
-            entryOf[index] = Int32(batch.append(op: language.operatorID(for: node.op, inputCount: node.inputs.count),
-                                                payload: payload, children: kids))
+            entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
         }
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
@@ -48,14 +47,19 @@ struct GraphEncoding {
         var homeNode = [Int32](repeating: -1, count: originalCount)
         var parameters: [String: EClassID] = [:]
         var pinned = [Bool](repeating: false, count: nodes.count)
+        for output in graph.outputs { pinned[output.index] = true }
         var isSink = [Bool](repeating: false, count: nodes.count)
         for index in order {
             let e = classes[Int(entryOf[index])].rawValue
             enodeOf[index] = e
             if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
             let node = nodes[index]
-            if case .parameter(let name) = node.op, parameters[name] == nil { parameters[name] = EClassID(e) }
-            pinned[index] = node.op.hasSideEffect || graph.isOutput(node.id)
+            // Only a derived weight's name can be asked for (to reuse it).
+            if case .parameter(let name) = node.op, name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"),
+               parameters[name] == nil {
+                parameters[name] = EClassID(e)
+            }
+            if node.op.hasSideEffect { pinned[index] = true }
             isSink[index] = !hasConsumer[index]
         }
         self.enodeOf = enodeOf

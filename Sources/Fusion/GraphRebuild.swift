@@ -39,7 +39,7 @@ struct GraphRebuild {
     }
 
     /// The fusion an e-node built by a rule stands for, from its operator.
-    private func kind(ofRuleNode n: Int, _ storage: ENodeStorage, replacing original: Op) -> FusionKind? {
+    private func kind(ofRuleNode n: Int, _ storage: ENodeStorage) -> FusionKind? {
         switch language[storage.payloads[n]].op {
         case .fusedMatMulAdd: .matMulAdd
         case .fusedMatMulATAdd: .matMulATAdd
@@ -51,7 +51,6 @@ struct GraphRebuild {
         case .causalAttentionRoPE: .ropeAttention
         case .groupNormSilu: .groupNormSilu
         case .winogradConv2d: .winograd
-        case .relu: .reluIdempotence
         default: nil
         }
     }
@@ -71,7 +70,7 @@ struct GraphRebuild {
             let chosen = Int(extraction.choice[c])
             guard chosen >= encoding.originalCount else { continue }
             let at = Int(home[c])
-            if let kind = kind(ofRuleNode: chosen, storage, replacing: nodes[at].op) {
+            if let kind = kind(ofRuleNode: chosen, storage) {
                 found.append(AppliedFusion(kind, at: NodeID(at)))
             }
         }
@@ -91,6 +90,7 @@ struct GraphRebuild {
 
         // Appended classes, in fusion order, children first.
         var graph = input
+        graph.reserveCapacity(nodes.count + max(16, found.count * 2))
         var appended: [(class: Int, node: UInt32)] = []
         var nextID = Int32(nodes.count)
         func place(_ c: Int) {

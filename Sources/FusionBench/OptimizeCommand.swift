@@ -28,6 +28,9 @@ struct OptimizeBenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs before the timed ones.")
     var warmup: Int = 2
 
+    @Option(help: "Write the egglog program of --graph (the original encoding) to this file.")
+    var writeEgglog: String?
+
     func validate() throws {
         guard graph != nil || scaling != nil else { throw ValidationError("give --graph FILE and/or --scaling LIST") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -37,6 +40,9 @@ struct OptimizeBenchCommand: ParsableCommand {
         if let graph {
             let input = try Graph(contentsOfFile: graph)
             let name = URL(fileURLWithPath: graph).lastPathComponent
+            if let writeEgglog {
+                try Fusion.dumpEgglogProgram(input).write(toFile: writeEgglog, atomically: true, encoding: .utf8)
+            }
             for strategy in [OptimizationStrategy.egraph, .patterns] {
                 measure(input, label: name, strategy: strategy, runs: runs, warmup: warmup)
             }
@@ -55,12 +61,21 @@ struct OptimizeBenchCommand: ParsableCommand {
         }
     }
 
+    /// CPU time of this process so far (the machine may be shared: wall time then
+    /// includes waiting for a core, CPU time does not).
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
     /// Runs optimize `warmup + runs` times and prints the medians of the timed runs.
     private func measure(_ input: Graph, label: String, strategy: OptimizationStrategy, runs: Int, warmup: Int) {
         let options = OptimizeOptions(strategy: strategy)
-        var totals: [Double] = [], phases: [[Double]] = []
+        var totals: [Double] = [], cpu: [Double] = [], phases: [[Double]] = []
         var last: OptimizeReport?
         for run in 0..<(warmup + runs) {
+            let cpuStart = Self.processCPUSeconds()
             let start = ContinuousClock.now
             guard let (_, report) = try? Fusion.optimize(input, options: options) else {
                 print("{\"graph\": \"\(label)\", \"error\": \"optimize failed\"}")
@@ -68,8 +83,10 @@ struct OptimizeBenchCommand: ParsableCommand {
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let cpuSeconds = Self.processCPUSeconds() - cpuStart
             if run >= warmup {
                 totals.append(seconds)
+                cpu.append(cpuSeconds)
                 phases.append([report.encodeTime, report.saturationTime, report.extractTime, report.rebuildTime])
             }
             last = report
@@ -84,6 +101,7 @@ struct OptimizeBenchCommand: ParsableCommand {
         let phase = (0..<4).map { i in median(phases.map { $0[i] }) }
         print("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"nodes\": \(input.count), "
               + "\"runs\": \(runs), \"median_ms\": \(ms(median(totals))), \"min_ms\": \(ms(totals.min() ?? 0)), "
+              + "\"cpu_median_ms\": \(ms(median(cpu))), "
               + "\"encode_ms\": \(ms(phase[0])), \"saturate_ms\": \(ms(phase[1])), \"extract_ms\": \(ms(phase[2])), "
               + "\"rebuild_ms\": \(ms(phase[3])), \"fusions\": \(report.fusions.count), "
               + "\"active_after\": \(report.nodesAfter), \"enodes\": \(report.enodeCount), "
