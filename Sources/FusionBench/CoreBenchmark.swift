@@ -128,6 +128,8 @@ struct CoreBenchmark: ParsableCommand {
         }
         precondition(single.totalNodeCount == total, "single adds diverged from the batch")
         out.add("adds_per_s", Double(nodes) / singleSeconds)
+        let singlePeak = Double(single.memoryStats.peakBytes) / Double(single.totalNodeCount)
+        out.add("single_adds_peak_bytes_per_node", singlePeak)
 
         // 3. Finds on a union-find of `nodes` leaves after nodes/2 random unions.
         let uf = EGraph()
@@ -167,6 +169,7 @@ struct CoreBenchmark: ParsableCommand {
             random DAG: \(nodes) adds (\(total) new e-nodes, the rest already present), average arity \(String(format: "%.2f", Double(childCount) / Double(nodes)))
               adds/s, one call each:   \(humanRate(Double(nodes) / singleSeconds))
               adds/s, one batch:       \(humanRate(Double(nodes) / addSeconds))
+              bytes per e-node after one add call each (arrays grown step by step): \(String(format: "%.1f", singlePeak))
               rebuild after \(unions) random unions (\(merged) merges): \(String(format: "%.2f", rebuildSeconds * 1e3)) ms, \(summary.congruentMerges) congruent merges, \(graph.nodeCount) live e-nodes in \(graph.classCount) classes
               peak bytes per new e-node (core accounting, everything): \(String(format: "%.1f", Double(memory.peakBytes) / Double(total))) (after adds only: \(String(format: "%.1f", Double(afterAdd.peakBytes) / Double(total))); per live e-node after the rebuild: \(String(format: "%.1f", Double(memory.peakBytes) / Double(graph.nodeCount))))
             """)
