@@ -52,7 +52,7 @@ records=$work/records.jsonl  # copied to bench/results.jsonl at the end
 # --- the workloads, both engines (one progress line per workload on stderr) ----------
 # shellcheck disable=SC2086  # the lists are meant to split into arguments
 "$python" scripts/bench_run.py \
-  --fusion "$bin/fusion" --python "$python" \
+  --fusion "$bin/fusion" --fusion-bench "$bin/fusion-bench" --python "$python" \
   --records "$records" --reps "$reps" --egglog-reps "$egglog_reps" \
   --math-iterations $math_iterations --llama-layers $llama_layers --suites $suites
 

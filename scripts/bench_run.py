@@ -8,10 +8,11 @@ to standard error.
 Workloads:
   math     bench/math.egg at N iterations, through scripts/bench-math.sh (our engine
            against egglog on the same program text with (run N), fresh processes).
-  llama    `llama-synthetic --layers L`: our whole optimize() (e-graph and pattern
-           passes) against egglog running the seed's program for the same graph
-           (`fusion optimize --egglog-program`), extract commands left out.
-  fixture  the same on every shared fixture graph.
+  llama    `llama-synthetic --layers L`: our whole optimize() (`fusion-bench optimize
+           --scaling`, e-graph strategy) against egglog running the seed's program for the
+           same graph (`fusion optimize --egglog-program`), extract commands left out.
+  fixture  every shared fixture graph: `fusion-bench optimize --graph` (both strategies,
+           the fixture's mode) against egglog on the seed's program for it.
 """
 import argparse
 import json
@@ -122,38 +123,67 @@ def bench_math(args, rec):
                  f"ours {m['ours_ms']:.1f} ms, egglog {m['egglog_ms']:.1f} ms (medians of {runs})")
 
 
-def optimize_times(args, graph_args, strategy, mode, reps, program_path=None):
-    times, last = [], None
-    for i in range(reps):
-        argv = [args.fusion, "optimize", *graph_args, "--strategy", strategy, "--mode", mode,
-                "--format", "json"]
-        if program_path and i == 0:
-            argv += ["--egglog-program", program_path]
-        last = run_json(argv)
-        times.append(last["total_ms"])
-    return times, last
+def fusion_bench_optimize(args, argv):
+    """`fusion-bench optimize …`: one JSON object per measurement (medians of --runs)."""
+    cmd = [args.fusion_bench, "optimize", *argv, "--runs", str(args.reps)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.strip()}")
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
-def bench_graph(args, rec, suite, case, graph_args, mode, tmp):
-    program = os.path.join(tmp, "program.egg")
-    ours, report = optimize_times(args, graph_args, "egraph", mode, args.reps, program)
-    patterns, preport = optimize_times(args, graph_args, "patterns", mode, args.reps)
-    size = report["nodes_before"]
-    fusions = sum(report["fusion_counts"].values())
-    rec.add(suite, case, size, "fusion", ours,
-            {"fusions": fusions, "active_after": report["active_after"],
-             "enodes": report["enodes"], "eclasses": report["eclasses"]})
-    rec.add(suite, case, size, "fusion-patterns", patterns,
-            {"fusions": sum(preport["fusion_counts"].values())})
+def record_ours(rec, suite, case, m):
+    engine = "fusion" if m["strategy"] == "egraph" else "fusion-patterns"
+    rec.add(suite, case, m["nodes"], engine, [m["median_ms"]],
+            {"runs": m["runs"], "cpu_ms": m.get("cpu_median_ms"), "fusions": m["fusions"],
+             "active_after": m["active_after"], "enodes": m.get("enodes"), "eclasses": m.get("eclasses")})
+
+
+def record_egglog(args, rec, suite, case, size, program):
     theirs = egglog_times(args.python, program, args.egglog_reps, drop_extract=True)
-    rec.add(suite, case, size, "egglog", theirs["times_ms"], {})
-    progress(f"{suite} {case}: {size:,} nodes, {fusions} fusions; e-graph {median(ours):.2f} ms, "
-             f"patterns {median(patterns):.2f} ms, egglog {median(theirs['times_ms']):.1f} ms")
+    rec.add(suite, case, size, "egglog", theirs["times_ms"],
+            {"runs": len(theirs["times_ms"]), "cpu_ms": median(theirs["cpu_ms"]) if theirs.get("cpu_ms") else None})
+    return median(theirs["times_ms"])
+
+
+def bench_llama(args, rec, tmp):
+    """llama-synthetic by layers: FusionBench's scaling run (24·L + 6 nodes is exactly L layers)."""
+    sizes = ",".join(str(24 * layers + 6) for layers in args.llama_layers)
+    by_layers = {}
+    for m in fusion_bench_optimize(args, ["--scaling", sizes]):
+        by_layers[int(m["graph"].rsplit("-", 1)[1])] = m
+    for layers in args.llama_layers:
+        m = by_layers[layers]
+        case = f"{layers} layer{'s' if layers != 1 else ''}"
+        record_ours(rec, "llama", case, m)
+        program = os.path.join(tmp, f"llama-{layers}.egg")
+        subprocess.run([args.fusion, "optimize", "--model", "llama-synthetic", "--layers", str(layers),
+                        "--strategy", "patterns", "--egglog-program", program, "--format", "json"],
+                       check=True, capture_output=True)
+        egg = record_egglog(args, rec, "llama", case, m["nodes"], program)
+        progress(f"llama {case}: {m['nodes']:,} nodes, {m['fusions']} fusions; "
+                 f"e-graph {m['median_ms']:.2f} ms, egglog {egg:.1f} ms")
+
+
+def bench_fixture(args, rec, path, mode, tmp):
+    case = os.path.basename(path)[:-len(".json")]
+    program = os.path.join(tmp, f"{case}.egg")
+    argv = ["--graph", path, "--write-egglog", program]
+    if mode != "training":
+        argv += ["--mode", mode]
+    results = {m["strategy"]: m for m in fusion_bench_optimize(args, argv)}
+    for m in results.values():
+        record_ours(rec, "fixture", case, m)
+    e, p = results["egraph"], results["patterns"]
+    egg = record_egglog(args, rec, "fixture", case, e["nodes"], program)
+    progress(f"fixture {case} ({mode}): {e['nodes']:,} nodes, {e['fusions']} fusions; "
+             f"e-graph {e['median_ms']:.2f} ms, patterns {p['median_ms']:.2f} ms, egglog {egg:.1f} ms")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fusion", required=True)
+    p.add_argument("--fusion-bench", required=True)
     p.add_argument("--python", required=True, help="the venv's python, with egglog")
     p.add_argument("--records", required=True)
     p.add_argument("--reps", type=int, default=5)
@@ -168,17 +198,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         if "math" in args.suites:
             bench_math(args, rec)
-        for layers in args.llama_layers if "llama" in args.suites else []:
-            bench_graph(args, rec, "llama", f"{layers} layer{'s' if layers != 1 else ''}",
-                        ["--model", "llama-synthetic", "--layers", str(layers)], "training", tmp)
+        if "llama" in args.suites:
+            bench_llama(args, rec, tmp)
         names = sorted(f for f in os.listdir(args.fixtures)
                        if f.endswith(".json") and not f.endswith((".expected.json", ".optimized.json",
                                                                    ".inference-passes.json")))
         for name in names if "fixture" in args.suites else []:
             mode = "inference" if "-inference" in name else "training"
-            bench_graph(args, rec, "fixture", name[:-len(".json")],
-                        [os.path.join(args.fixtures, name)], mode, tmp)
-
+            bench_fixture(args, rec, os.path.join(args.fixtures, name), mode, tmp)
 
 if __name__ == "__main__":
     main()

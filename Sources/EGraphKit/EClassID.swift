@@ -1,7 +1,7 @@
 /// The id of an e-class, and of the e-node that created it.
 ///
 /// Ids are dense 32-bit integers issued from 0 in order of creation. Every e-node's id is
-/// the id of the class it was born in; after unions, ``EGraph/find(_:)`` gives the class's
+/// the id of the class it was born in; after unions, ``EGraph/find(_:)-(EClassID)`` gives the class's
 /// canonical id. Comparison is by raw value, so sorted ids follow creation order.
 public struct EClassID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The raw 32-bit id.

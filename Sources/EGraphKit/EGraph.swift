@@ -57,7 +57,7 @@ public final class EGraph {
         try add(op: node.op, payload: node.payload, children: node.children)
     }
 
-    /// Adds the e-node (op, payload, children); see ``add(_:)``.
+    /// Adds the e-node (op, payload, children); see ``add(_:)-(ENode)``.
     ///
     /// - Complexity: Amortised O(children.count).
     @discardableResult
@@ -188,7 +188,7 @@ public final class EGraph {
         return out
     }
 
-    /// Merges the classes of `a` and `b`: ``find(_:)`` sees the merge at once; congruence
+    /// Merges the classes of `a` and `b`: ``find(_:)-(EClassID)`` sees the merge at once; congruence
     /// is restored by the next ``rebuild()``. The class with the smaller id (the older one,
     /// which more nodes point at) survives. Returns whether two distinct classes were merged.
     ///

@@ -1,4 +1,4 @@
-/// A list of e-nodes to add in one call (``EGraph/add(_:)-batch``), in flat arrays.
+/// A list of e-nodes to add in one call (``EGraph/add(_:)-(ENodeBatch)``), in flat arrays.
 ///
 /// A child is either an existing class or an earlier entry of the same batch, so a whole
 /// term (children first) can be added in one crossing into the core:

@@ -95,6 +95,7 @@ struct CoreBenchmark: ParsableCommand {
         out.add("merged", merged)
         out.add("congruent_merges", summary.congruentMerges)
         out.add("rebuild_ms", rebuildSeconds * 1e3)
+        out.add("appended_nodes", total)
         out.add("live_nodes", graph.nodeCount)
         out.add("classes", graph.classCount)
         out.add("bytes_per_node_after_adds", Double(afterAdd.peakBytes) / Double(total))
@@ -127,6 +128,8 @@ struct CoreBenchmark: ParsableCommand {
         }
         precondition(single.totalNodeCount == total, "single adds diverged from the batch")
         out.add("adds_per_s", Double(nodes) / singleSeconds)
+        let singlePeak = Double(single.memoryStats.peakBytes) / Double(single.totalNodeCount)
+        out.add("single_adds_peak_bytes_per_node", singlePeak)
 
         // 3. Finds on a union-find of `nodes` leaves after nodes/2 random unions.
         let uf = EGraph()
@@ -163,11 +166,12 @@ struct CoreBenchmark: ParsableCommand {
         }
         print("""
             fusion-bench core (allocator: \(EGraph.allocatorName))
-            random DAG: \(nodes) e-nodes, average arity \(String(format: "%.2f", Double(childCount) / Double(nodes)))
+            random DAG: \(nodes) adds (\(total) new e-nodes, the rest already present), average arity \(String(format: "%.2f", Double(childCount) / Double(nodes)))
               adds/s, one call each:   \(humanRate(Double(nodes) / singleSeconds))
               adds/s, one batch:       \(humanRate(Double(nodes) / addSeconds))
+              bytes per e-node after one add call each (arrays grown step by step): \(String(format: "%.1f", singlePeak))
               rebuild after \(unions) random unions (\(merged) merges): \(String(format: "%.2f", rebuildSeconds * 1e3)) ms, \(summary.congruentMerges) congruent merges, \(graph.nodeCount) live e-nodes in \(graph.classCount) classes
-              peak bytes per e-node (core accounting, everything): \(String(format: "%.1f", Double(memory.peakBytes) / Double(total))) (after adds only: \(String(format: "%.1f", Double(afterAdd.peakBytes) / Double(total))); per live e-node after the rebuild: \(String(format: "%.1f", Double(memory.peakBytes) / Double(graph.nodeCount))))
+              peak bytes per new e-node (core accounting, everything): \(String(format: "%.1f", Double(memory.peakBytes) / Double(total))) (after adds only: \(String(format: "%.1f", Double(afterAdd.peakBytes) / Double(total))); per live e-node after the rebuild: \(String(format: "%.1f", Double(memory.peakBytes) / Double(graph.nodeCount))))
             """)
         if let a = rssBefore, let b = rssAfter {
             print("  process peak RSS growth per e-node (cross-check): \(String(format: "%.1f", Double(b.peak - min(b.peak, a.current)) / Double(total)))")

@@ -28,6 +28,9 @@ struct OptimizeBenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs before the timed ones.")
     var warmup: Int = 2
 
+    @Option(help: "training or inference (inference also enables GroupNorm+Silu and Winograd).")
+    var mode: OptimizationMode = .training
+
     @Option(help: "Write the egglog program of --graph (the original encoding) to this file.")
     var writeEgglog: String?
 
@@ -71,7 +74,7 @@ struct OptimizeBenchCommand: ParsableCommand {
 
     /// Runs optimize `warmup + runs` times and prints the medians of the timed runs.
     private func measure(_ input: Graph, label: String, strategy: OptimizationStrategy, runs: Int, warmup: Int) {
-        let options = OptimizeOptions(strategy: strategy)
+        let options = OptimizeOptions(strategy: strategy, mode: mode)
         var totals: [Double] = [], cpu: [Double] = [], phases: [[Double]] = []
         var last: OptimizeReport?
         for run in 0..<(warmup + runs) {
@@ -109,3 +112,5 @@ struct OptimizeBenchCommand: ParsableCommand {
               + "\"stop_reason\": \"\(report.stopReason.rawValue)\"}")
     }
 }
+
+extension OptimizationMode: ExpressibleByArgument {}
