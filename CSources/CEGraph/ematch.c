@@ -385,6 +385,30 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
 
 /* ---- applying right-hand sides ------------------------------------------------------ */
 
+enum { PREFETCH_AHEAD = 8, PREFETCH_NODES = 8, PREFETCH_ARITY = 4 };
+
+/* Prefetches the hashcons home slots of a row's leaf-level right-hand-side nodes. Only a
+ * hint: it mirrors the hashcons's slot choice (hashcons.c: multiply-shift of the low 32
+ * bits of eg_hash_node), and a mismatch would cost speed, never correctness. */
+static void prefetch_rhs(eg_egraph *g, const uint32_t *rhs, const uint32_t *leaf_at,
+                         uint32_t n_leaf, const uint32_t *row) {
+    uint32_t cap = g->hc_cap;
+    if (cap == 0) return;
+    for (uint32_t k = 0; k < n_leaf; k++) {
+        const uint32_t *node = rhs + leaf_at[k];
+        uint32_t op = node[0], arity = node[1], pmode = node[2];
+        uint64_t payload = pmode == EG_PAYLOAD_EQUAL
+            ? ((uint64_t)node[4] << 32 | node[3])
+            : ((uint64_t)row[node[3] + 1] << 32 | row[node[3]]);
+        uint32_t canon[PREFETCH_ARITY];
+        for (uint32_t a = 0; a < arity; a++) canon[a] = eg_find_root(g, row[node[5 + a]]);
+        uint64_t hash = eg_hash_node(op, payload, canon, arity);
+        uint32_t home = (uint32_t)(((uint64_t)(uint32_t)hash * cap) >> 32);
+        __builtin_prefetch(g->hc_ctrl + home);
+        __builtin_prefetch(g->hc_slots + home);
+    }
+}
+
 eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
                    const uint32_t *matches, uint32_t count, uint32_t stride,
                    const uint8_t *mask, uint32_t node_limit, uint32_t *processed,
@@ -423,10 +447,29 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
     m->scratch_cap = (uint32_t)cap;
     uint32_t *temps = scratch, *kids = scratch + n_nodes;
 
+    /* The right-hand-side nodes whose children all come from the match ("leaf-level"):
+     * their hashcons slots are prefetched a few rows ahead, since the lookups are cache
+     * misses on a large graph. */
+    uint32_t leaf_at[PREFETCH_NODES];
+    uint32_t n_leaf = 0;
+    {
+        uint32_t i = 2;
+        for (uint32_t k = 0; k < n_nodes; k++) {
+            uint32_t arity = rhs[i + 1];
+            bool leaf = arity <= PREFETCH_ARITY && n_leaf < PREFETCH_NODES;
+            for (uint32_t a = 0; a < arity && leaf; a++)
+                if (rhs[i + 5 + a] & 0x80000000u) leaf = false;
+            if (leaf) leaf_at[n_leaf++] = i;
+            i += 5 + arity;
+        }
+    }
+
     uint32_t done = 0, merges = 0;
     bool hit = false;
     eg_status st = EG_OK;
     for (uint32_t r = 0; r < count; r++) {
+        if (n_leaf > 0 && r + PREFETCH_AHEAD < count && (!mask || mask[r + PREFETCH_AHEAD]))
+            prefetch_rhs(g, rhs, leaf_at, n_leaf, matches + (size_t)(r + PREFETCH_AHEAD) * stride);
         if (mask && !mask[r]) { done++; continue; }
         const uint32_t *row = matches + (size_t)r * stride;
         uint32_t i = 2;
