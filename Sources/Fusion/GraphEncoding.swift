@@ -72,14 +72,13 @@ struct GraphEncoding {
     /// The extraction roots: the classes of outputs, side effects and nodes nobody
     /// consumes (dead code is kept, as the reference keeps it), and the child classes of a
     /// pinned node whose class another node represents (it is then kept as it was).
-    func roots(_ storage: ENodeStorage) -> [UInt32] {
-        let home = homes(storage)
+    func roots(_ storage: ENodeStorage, homes home: [Int32], canonical: [UInt32]) -> [UInt32] {
         var roots: [UInt32] = []
         for index in enodeOf.indices where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             guard pinned[index] || isSink[index] else { continue }
             roots.append(UInt32(e))
-            if pinned[index], home[Int(Self.find(storage, UInt32(e)))] != Int32(index) {
+            if pinned[index], home[Int(canonical[e])] != Int32(index) {
                 roots.append(contentsOf: storage.children(of: e))
             }
         }
@@ -87,19 +86,13 @@ struct GraphEncoding {
     }
 
     /// The lowest node id whose e-node is in each canonical class (-1: none).
-    func homes(_ storage: ENodeStorage) -> [Int32] {
-        var home = [Int32](repeating: -1, count: storage.count)
+    func homes(canonical: [UInt32]) -> [Int32] {
+        var home = [Int32](repeating: -1, count: canonical.count)
         for e in 0..<originalCount where homeNode[e] >= 0 {
-            let c = Int(Self.find(storage, UInt32(e)))
+            let c = Int(canonical[e])
             if home[c] < 0 || home[c] > homeNode[e] { home[c] = homeNode[e] }
         }
         return home
     }
 
-    /// The canonical class of `id`, following the union-find links without changing them.
-    static func find(_ storage: ENodeStorage, _ id: UInt32) -> UInt32 {
-        var x = id
-        while storage.unionFindLinks[Int(x)] != x { x = storage.unionFindLinks[Int(x)] }
-        return x
-    }
 }
