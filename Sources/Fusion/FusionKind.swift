@@ -62,9 +62,20 @@ public enum FusionKind: Int, Hashable, Sendable, CaseIterable, Comparable, Custo
     /// The label.
     public var description: String { label }
 
-    /// Orders kinds as the reference records them within one round: pass A, B, C, D,
-    /// then the opt-ins G and H, then the inference passes E and F.
-    public static func < (lhs: FusionKind, rhs: FusionKind) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The position of the kind's pass in a round of the reference passes: A (all three
+    /// matmul kinds) 0, B 1, C 2, D 3, the opt-ins G 4 and H 5, the inference passes E 6
+    /// and F 7; the e-graph's simplifications come after.
+    public var pass: Int {
+        switch self {
+        case .matMulAdd, .matMulATAdd, .matMulBTAdd: 0
+        default: rawValue - 2
+        }
+    }
+
+    /// Orders kinds by ``pass``, then by declaration.
+    public static func < (lhs: FusionKind, rhs: FusionKind) -> Bool {
+        (lhs.pass, lhs.rawValue) < (rhs.pass, rhs.rawValue)
+    }
 }
 
 /// One applied rewrite: its kind and the node that was rewritten (the consumer, whose id

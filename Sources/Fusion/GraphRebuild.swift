@@ -85,7 +85,8 @@ struct GraphRebuild {
             default: break
             }
         }
-        found.sort { ($0.kind, $0.node) < ($1.kind, $1.node) }
+        // The reference's order: by pass, then by node id (its passes visit ids ascending).
+        found.sort { ($0.kind.pass, $0.node, $0.kind) < ($1.kind.pass, $1.node, $1.kind) }
         fusions = found
 
         // Appended classes, in fusion order, children first.

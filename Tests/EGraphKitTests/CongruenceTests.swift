@@ -77,6 +77,26 @@ struct CongruenceTests {
         }
     }
 
+    /// A congruence found late in a scan that makes earlier nodes congruent: the rebuild
+    /// must scan again.
+    @Test func congruencePropagatingToOlderNodes() throws {
+        let g = EGraph()
+        let a = try g.add(op: 0, payload: 1), b = try g.add(op: 0, payload: 2)
+        let c = try g.add(op: 0, payload: 3), d = try g.add(op: 0, payload: 4)
+        let hc = try g.add(op: 2, children: [c])   // older than the nodes that merge c and d
+        let hd = try g.add(op: 2, children: [d])
+        let ga = try g.add(op: 1, children: [a]), gb = try g.add(op: 1, children: [b])
+        try g.union(c, ga)
+        try g.union(d, gb)
+        try g.union(a, b)
+        let summary = try g.rebuild()
+        try g.checkInvariants()
+        #expect(summary.congruentMerges == 2)   // g(a) = g(b), then h(c) = h(d)
+        #expect(try g.find(hc) == g.find(hd))
+        #expect(try g.find(c) == g.find(d))
+        #expect(g.classCount == 3)
+    }
+
     /// Long congruence chains: f^k(a) and f^k(b) become equal after one union.
     @Test func deepChains() throws {
         let g = EGraph()

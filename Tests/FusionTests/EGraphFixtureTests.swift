@@ -47,6 +47,8 @@ import TensorGraph
                 Issue.record("node \(index): got \(optimized.nodes[index]), reference \(reference.nodes[index])")
             }
             #expect(optimized.derivedParams == reference.derivedParams)
+            #expect(report.fusions.map { [$0.label, String($0.node.rawValue)] }
+                == stage.fusions.map { [$0.0, String($0.1)] }, "the reference's fusions, in its order")
         }
     }
 }
