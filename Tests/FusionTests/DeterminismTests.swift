@@ -26,3 +26,18 @@ import TensorGraph
         }
     }
 }
+
+/// Optimizing an optimized graph (with its forward references, `Nop`s and derived
+/// weights) finds nothing more and changes nothing.
+@Suite struct IdempotenceTests {
+    @Test(arguments: ["smollm2-small-test-training.optimized.json", "sd-unet-tiny-inference.inference-passes.json",
+                      "whisper-tiny-training.full.optimized.json"],
+          [OptimizationStrategy.egraph, .patterns])
+    func secondOptimizeIsANoOp(_ file: String, _ strategy: OptimizationStrategy) throws {
+        let graph = try FixtureCases.graph(file)
+        let mode: OptimizationMode = file.contains("inference") ? .inference : .training
+        let (again, report) = try Fusion.optimize(graph, options: OptimizeOptions(strategy: strategy, mode: mode))
+        #expect(report.fusions.isEmpty)
+        #expect(again == graph)
+    }
+}
