@@ -152,9 +152,9 @@ static bool eg_repair(eg_egraph *g, uint32_t p, uint32_t *merges) {
     while (k < e - b && g->uf[ch[k]] == ch[k]) k++;
     if (k == e - b) return true;
     /* Removal leaves a tombstone and the re-insertion may take an empty slot: keep the
-     * table's load in bounds (this may clear tombstones by rehashing, which is safe here
-     * because every live node, p included, is still in the table). */
-    if (!eg_hc_reserve_one(g)) return false;
+     * table's load in bounds (this may clear tombstones by rehashing in place, which is
+     * safe here because every live node, p included, is still in the table). */
+    eg_hc_make_room_for_repair(g);
     eg_hc_remove(g, p);
     for (; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
     uint64_t hash = eg_hash_node(g->ops[p], g->payloads[p], ch, e - b);
