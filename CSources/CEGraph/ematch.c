@@ -212,11 +212,13 @@ static inline bool class_is_new(const vm *s, uint32_t c) {
 
 static void emit(vm *s) {
     eg_matcher *m = s->mm;
-    size_t cap = m->out_cap;
-    uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
-    if (!p) { s->oom = true; return; }
-    m->out = p;
-    m->out_cap = cap;
+    if (m->out_len + s->stride > m->out_cap) {
+        size_t cap = m->out_cap;
+        uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
+        if (!p) { s->oom = true; return; }
+        m->out = p;
+        m->out_cap = cap;
+    }
     uint32_t *row = m->out + m->out_len;
     for (uint32_t i = 0; i < s->n_out_class; i++) *row++ = s->regs[s->out_class[i]];
     for (uint32_t i = 0; i < s->n_out_pay; i++) {
@@ -244,7 +246,7 @@ static inline void try_node(vm *s, uint32_t pc, uint32_t n, uint32_t arity, uint
                             uint32_t p0, uint32_t p1, uint32_t out_base, uint32_t fresh) {
     uint32_t lo = s->v.child_offsets[n], hi = s->v.child_offsets[n + 1];
     if (hi - lo != arity) return;
-    if (!payload_ok(s, pmode, p0, p1, s->v.payloads[n])) return;
+    if (pmode != EG_PAYLOAD_ANY && !payload_ok(s, pmode, p0, p1, s->v.payloads[n])) return;
     const uint32_t *ch = s->v.children + lo;
     for (uint32_t i = 0; i < arity; i++) s->regs[out_base + i] = ch[i];
     run(s, pc + 8, fresh + (n >= s->node_bound));
