@@ -172,8 +172,8 @@ def write_plot(records, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [("math", "Math micro-benchmark", "e-nodes after the run"),
-              ("llama", "Llama-style graphs (llama-synthetic, whole optimize())", "graph nodes")]
+    panels = [("math", "Math micro-benchmark (bench/math.egg, (run N))", "e-nodes after the run"),
+              ("llama", "optimize(): llama-synthetic (lines), fixtures (hollow)", "graph nodes")]
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     styles = {"fusion": ("o-", "tab:blue"), "fusion-patterns": ("s--", "tab:green"),
               "egglog": ("^-", "tab:red")}
@@ -186,13 +186,22 @@ def write_plot(records, path):
                 continue
             xs, ys = zip(*pts)
             ax.plot(xs, ys, marker, color=color, label=ENGINE_LABEL[engine])
+        if suite == "llama":
+            fixtures = by_case(records, "fixture")
+            for engine, (marker, color) in styles.items():
+                pts = [(c["size"], median(c[engine])) for c in fixtures.values()
+                       if engine in c and median(c[engine])]
+                if pts:
+                    xs, ys = zip(*pts)
+                    ax.plot(xs, ys, marker[0], color=color, fillstyle="none", linestyle="none",
+                            label=f"{ENGINE_LABEL[engine]}, fixtures")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("median wall time (ms)")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 

@@ -75,6 +75,13 @@ static eg_status eg_check_hashcons(const eg_egraph *g, char *msg, size_t cap) {
                        g->hc_tombs, full, tombs);
     if (full != g->live)
         return eg_fail(msg, cap, "hashcons holds %u entries for %u live nodes", full, g->live);
+    /* Lookups stop at an empty slot: the table must never fill up with entries and
+     * tombstones (adds keep entries at or below 0.8 of the slots, rebuilds entries plus
+     * tombstones at or below 0.9). */
+    if ((uint64_t)full * 5 > (uint64_t)g->hc_cap * 4 ||
+        ((uint64_t)full + tombs) * 10 > (uint64_t)g->hc_cap * 9)
+        return eg_fail(msg, cap, "hashcons too full (%u entries, %u tombstones, %u slots)",
+                       full, tombs, g->hc_cap);
     for (uint32_t i = 0; i < g->n; i++) {
         if (eg_is_dead(g, i)) continue;
         uint32_t b = g->child_offsets[i], a = g->child_offsets[i + 1] - b;

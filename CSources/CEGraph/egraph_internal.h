@@ -145,6 +145,9 @@ EG_HIDDEN uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op,
                                 uint64_t payload, const uint32_t *children, uint32_t arity);
 /* Makes room for one more entry (may grow and rehash). */
 EG_HIDDEN bool eg_hc_reserve_one(eg_egraph *g);
+/* Before a rebuild re-inserts a node it removed: keeps entries plus tombstones at or
+ * below 0.9 of the slots by clearing tombstones in place (never allocates). */
+EG_HIDDEN void eg_hc_make_room_for_repair(eg_egraph *g);
 /* Inserts node `id` (its key must be absent; room must have been reserved). */
 EG_HIDDEN void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash);
 /* Removes node `id`, hashed under its stored children. */

@@ -16,7 +16,7 @@ struct eg_matcher {
     uint32_t *op_entries;      /* 2 per live node */
     uint32_t id_bound;         /* ids covered by class_offsets */
     uint32_t *class_offsets;   /* id_bound + 1 */
-    uint32_t *class_nodes;     /* live nodes */
+    uint32_t *class_nodes;     /* (operator, node) pairs of the live nodes */
     size_t op_offsets_bytes, op_entries_bytes, class_offsets_bytes, class_nodes_bytes;
 
     /* Last iteration in which each class (by canonical id at that time) took part in a
@@ -111,7 +111,7 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
     m->op_offsets_bytes = ((size_t)ops + 1) * sizeof(uint32_t);
     m->op_entries_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
     m->class_offsets_bytes = ((size_t)ids + 2) * sizeof(uint32_t);
-    m->class_nodes_bytes = ((size_t)live + 1) * sizeof(uint32_t);
+    m->class_nodes_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
     m->op_offsets = eg_mem_alloc(&m->mem, m->op_offsets_bytes);
     m->op_entries = eg_mem_alloc(&m->mem, m->op_entries_bytes);
     m->class_offsets = alloc_zeroed(&m->mem, m->class_offsets_bytes);
@@ -146,9 +146,13 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
 
     /* Pass 2: fill members in (op, id) order using a moving write position per class
      * (class_offsets[c] advances; shifted back afterwards). */
-    for (uint32_t e = 0; e < n_entries; e++) {
-        uint32_t c = m->op_entries[2 * e + 1];
-        m->class_nodes[m->class_offsets[c]++] = m->op_entries[2 * e];
+    for (uint32_t op = 0; op < ops; op++) {
+        for (uint32_t e = m->op_offsets[op]; e < m->op_offsets[op + 1]; e++) {
+            uint32_t c = m->op_entries[2 * e + 1];
+            uint32_t at = m->class_offsets[c]++;
+            m->class_nodes[2 * at] = op;
+            m->class_nodes[2 * at + 1] = m->op_entries[2 * e];
+        }
     }
     for (uint32_t c = ids; c > 0; c--) m->class_offsets[c] = m->class_offsets[c - 1];
     m->class_offsets[0] = 0;
@@ -208,11 +212,13 @@ static inline bool class_is_new(const vm *s, uint32_t c) {
 
 static void emit(vm *s) {
     eg_matcher *m = s->mm;
-    size_t cap = m->out_cap;
-    uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
-    if (!p) { s->oom = true; return; }
-    m->out = p;
-    m->out_cap = cap;
+    if (m->out_len + s->stride > m->out_cap) {
+        size_t cap = m->out_cap;
+        uint32_t *p = grow(&m->mem, m->out, &cap, m->out_len + s->stride, sizeof(uint32_t));
+        if (!p) { s->oom = true; return; }
+        m->out = p;
+        m->out_cap = cap;
+    }
     uint32_t *row = m->out + m->out_len;
     for (uint32_t i = 0; i < s->n_out_class; i++) *row++ = s->regs[s->out_class[i]];
     for (uint32_t i = 0; i < s->n_out_pay; i++) {
@@ -240,7 +246,7 @@ static inline void try_node(vm *s, uint32_t pc, uint32_t n, uint32_t arity, uint
                             uint32_t p0, uint32_t p1, uint32_t out_base, uint32_t fresh) {
     uint32_t lo = s->v.child_offsets[n], hi = s->v.child_offsets[n + 1];
     if (hi - lo != arity) return;
-    if (!payload_ok(s, pmode, p0, p1, s->v.payloads[n])) return;
+    if (pmode != EG_PAYLOAD_ANY && !payload_ok(s, pmode, p0, p1, s->v.payloads[n])) return;
     const uint32_t *ch = s->v.children + lo;
     for (uint32_t i = 0; i < arity; i++) s->regs[out_base + i] = ch[i];
     run(s, pc + 8, fresh + (n >= s->node_bound));
@@ -256,19 +262,22 @@ static void run(vm *s, uint32_t pc, uint32_t fresh) {
         uint32_t cls = s->regs[in];
         const eg_matcher *m = s->m;
         if (cls >= m->id_bound) return;
-        const uint32_t *mem = m->class_nodes + m->class_offsets[cls];
+        /* (operator, node) pairs sorted by operator: skip to the first of `op` (binary
+         * search in a large class), then take the run of `op`. */
+        const uint32_t *mem = m->class_nodes + 2 * (size_t)m->class_offsets[cls];
         uint32_t k = m->class_offsets[cls + 1] - m->class_offsets[cls];
-        /* Members are sorted by operator: binary search the first member of `op`. */
-        uint32_t lo = 0, hi = k;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (s->v.ops[mem[mid]] < op) lo = mid + 1; else hi = mid;
+        uint32_t lo = 0;
+        if (k > 16) {
+            uint32_t hi = k;
+            while (lo < hi) {
+                uint32_t mid = (lo + hi) / 2;
+                if (mem[2 * mid] < op) lo = mid + 1; else hi = mid;
+            }
+        } else {
+            while (lo < k && mem[2 * lo] < op) lo++;
         }
-        for (uint32_t i = lo; i < k; i++) {
-            uint32_t n = mem[i];
-            if (s->v.ops[n] != op) break;
-            try_node(s, pc, n, arity, pmode, p0, p1, out_base, fresh);
-        }
+        for (uint32_t i = lo; i < k && mem[2 * i] == op; i++)
+            try_node(s, pc, mem[2 * i + 1], arity, pmode, p0, p1, out_base, fresh);
         return;
     }
     case EG_OP_COMPARE:

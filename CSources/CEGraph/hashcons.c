@@ -139,6 +139,14 @@ bool eg_hc_reserve_one(eg_egraph *g) {
     return eg_hc_rehash(g, (uint32_t)new_cap);
 }
 
+void eg_hc_make_room_for_repair(eg_egraph *g) {
+    /* Adds keep live entries at or below 0.8 of the slots and repairs never add live
+     * entries, so clearing the tombstones in place always leaves room: no growth (and no
+     * allocation) during a rebuild. */
+    uint64_t used = (uint64_t)g->hc_full + g->hc_tombs + 1;
+    if (used * 10 > (uint64_t)g->hc_cap * 9) eg_hc_rehash(g, g->hc_cap);
+}
+
 void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash) {
     uint32_t cap = g->hc_cap;
     uint32_t i = eg_home(hash, cap);

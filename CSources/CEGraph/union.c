@@ -144,13 +144,17 @@ static void eg_kill(eg_egraph *g, uint32_t p) {
 }
 
 /* Re-canonicalises node p if a stored child is no longer a root. Returns false on OOM
- * (p is back in the hashcons then). */
+ * (p is then unchanged, or back in the hashcons). */
 static bool eg_repair(eg_egraph *g, uint32_t p, uint32_t *merges) {
     uint32_t b = g->child_offsets[p], e = g->child_offsets[p + 1];
     uint32_t *ch = g->children + b;
     uint32_t k = 0;
     while (k < e - b && g->uf[ch[k]] == ch[k]) k++;
     if (k == e - b) return true;
+    /* Removal leaves a tombstone and the re-insertion may take an empty slot: keep the
+     * table's load in bounds (this may clear tombstones by rehashing in place, which is
+     * safe here because every live node, p included, is still in the table). */
+    eg_hc_make_room_for_repair(g);
     eg_hc_remove(g, p);
     for (; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
     uint64_t hash = eg_hash_node(g->ops[p], g->payloads[p], ch, e - b);

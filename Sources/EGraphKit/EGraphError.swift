@@ -18,6 +18,8 @@ public enum EGraphError: Error, Hashable, Sendable, CustomStringConvertible {
     case invariantViolated(String)
 
     /// A one-line description naming the id, entry or argument concerned.
+    ///
+    /// - Complexity: O(length of the message).
     public var description: String {
         switch self {
         case .unknownID(let id): "unknown e-class id \(id)"

@@ -14,7 +14,7 @@ struct EgglogCommand: ParsableCommand, LoggingOptionsProvider {
             """
     )
 
-    @Argument(help: "An egglog program (.egg).")
+    @Argument(help: ArgumentHelp("An egglog program.", valueName: "program.egg"))
     var program: String
 
     @Flag(help: "Print one JSON object instead of egglog's output.")

@@ -70,7 +70,7 @@ struct FusionTool: ParsableCommand {
 
 /// Options every command that logs shares.
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .long, help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
+    @Option(name: .long, help: ArgumentHelp("Log level on standard error.", valueName: "level"))
     var logLevel: Logger.Level = .warning
 
     @Flag(name: .shortAndLong, help: "Log progress on standard error (same as --log-level info).")

@@ -43,10 +43,12 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
         case ropeAttention = "rope-attention"
     }
 
-    @Argument(help: "A tensor-graph JSON file (format version 1). Omit it when using --model.")
+    @Argument(help: ArgumentHelp("A tensor-graph JSON file (format version 1). Omit it when using --model.",
+                               valueName: "graph.json"))
     var graph: String?
 
-    @Option(help: "A built-in model to optimize instead of a file (see `fusion models`).")
+    @Option(help: ArgumentHelp("A built-in model to optimize instead of a file (see `fusion models`).",
+                             valueName: "name"))
     var model: String?
 
     @Option(help: "egraph: the e-graph chooses the fusions; patterns: the reference pattern passes.")
@@ -56,25 +58,31 @@ struct OptimizeCommand: ParsableCommand, LoggingOptionsProvider {
     var mode: Mode = .training
 
     @Option(name: .customLong("enable"),
-            help: "Comma-separated opt-in fusions: rmsnorm-matmul, rope-attention.")
+            help: ArgumentHelp("Comma-separated opt-in fusions: rmsnorm-matmul, rope-attention.",
+                               valueName: "list"))
     var enableList: String?
 
     @Flag(help: "With --model: build the model's training graph (with its loss).")
     var training = false
 
-    @Option(help: "With --model: the sequence length (for models that have one).")
+    @Option(help: ArgumentHelp("With --model: the sequence length (for models that have one).",
+                             valueName: "n"))
     var seq: Int?
 
-    @Option(help: "With --model: the number of layers (the depth of llama-synthetic).")
+    @Option(help: ArgumentHelp("With --model: the number of layers (the depth of llama-synthetic).",
+                             valueName: "n"))
     var layers: Int?
 
-    @Option(help: "Write the optimized graph as tensor-graph JSON to this file.")
+    @Option(help: ArgumentHelp("Write the optimized graph as tensor-graph JSON to this file.",
+                             valueName: "file"))
     var output: String?
 
-    @Option(help: "Write the optimized graph as Graphviz DOT to this file.")
+    @Option(help: ArgumentHelp("Write the optimized graph as Graphviz DOT to this file.",
+                             valueName: "file"))
     var dot: String?
 
-    @Option(help: "Write the egglog program text of the input graph to this file.")
+    @Option(help: ArgumentHelp("Write the egglog program text of the input graph to this file.",
+                             valueName: "file"))
     var egglogProgram: String?
 
     @Option(help: "The report as text (the report's own format) or as one JSON object.")

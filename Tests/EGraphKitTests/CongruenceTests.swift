@@ -97,6 +97,30 @@ struct CongruenceTests {
         #expect(g.classCount == 3)
     }
 
+    /// Rebuilds that re-canonicalise the same nodes again and again (without adds in
+    /// between) must not fill the hashcons with tombstones.
+    @Test func repeatedRepairsKeepTheHashconsLoadBounded() throws {
+        let g = EGraph()
+        let n = 2000
+        let l = try (0..<n).map { try g.add(op: 0, payload: UInt64($0)) }
+        let m = try (0..<n).map { try g.add(op: 1, payload: UInt64($0)) }
+        let h = try (0..<n).map { try g.add(op: 2, children: [l[$0], m[$0]]) }
+        var step = 1
+        while step < n {
+            var i = 0
+            while i + step < n {
+                try g.union(l[i + step], l[i])
+                i += 2 * step
+            }
+            try g.rebuild()
+            try g.checkInvariants()
+            step *= 2
+        }
+        #expect(g.nodeCount == 3 * n)          // every h(l_i, m_i) stays distinct
+        #expect(try g.find(h[n - 1]) == h[n - 1])
+        #expect(try g.node(h[n - 1]).children == [l[0], m[n - 1]])
+    }
+
     /// Long congruence chains: f^k(a) and f^k(b) become equal after one union.
     @Test func deepChains() throws {
         let g = EGraph()

@@ -134,6 +134,16 @@ import Testing
         _ = try EgglogProgram(parsing: programText)
     }
 
+    @Test func logsGoToStandardErrorOnly() throws {
+        let result = try FusionExecutable.run(["optimize", "--model", "smollm2-small-test",
+                                               "--format", "json", "--verbose"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("info"))
+        // Standard output is still exactly the one JSON object.
+        let report = try Self.object(result.stdout)
+        #expect(report["nodes_before"] as? Int == ModelName.smollm2SmallTest.nodeCount())
+    }
+
     @Test func unwritableOutputIsAUsageErrorWithNothingOnStandardOutput() throws {
         let result = try FusionExecutable.run(["optimize", Self.smallTraining,
                                                "--output", "/nonexistent-folder/out.json"])
