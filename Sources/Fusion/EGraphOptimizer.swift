@@ -14,7 +14,7 @@ struct EGraphOptimizer {
         self.options = options
         report = OptimizeReport(
             strategy: .egraph, input: graph, eclassCount: 0, enodeCount: 0, iterations: 0,
-            stopReason: .notRun, nodesBefore: graph.count, nodesAfter: graph.activeCount, fusions: [],
+            stopReason: .notRun, nodesBefore: graph.count, nodesAfter: 0, fusions: [],
             ruleMatches: [], costBefore: 0, costAfter: 0, encodeTime: 0, saturationTime: 0,
             extractTime: 0, rebuildTime: 0, totalTime: 0)
     }
@@ -63,8 +63,9 @@ struct EGraphOptimizer {
         // Extract.
         clock = ContinuousClock.now
         let costModel = options.costModel
-        let extraction: FusionExtractor = egraph.withNodeStorage { storage in
-            let classType = Self.classTypes(storage, language: language)
+        let (extraction, homes): (FusionExtractor, [Int32]) = egraph.withNodeStorage { storage in
+            let canonical = FusionExtractor.canonicalClasses(storage)
+            let classType = Self.classTypes(storage, canonical: canonical, language: language)
             var ownCost = [Double](repeating: .infinity, count: storage.count)
             for n in 0..<storage.count where storage.isLive(n) {
                 let entry = language[storage.payloads[n]]
@@ -75,14 +76,16 @@ struct EGraphOptimizer {
             }
             var absorbed: [UInt32: [UInt32]] = [:]
             for (node, classes) in context.absorbed { absorbed[node] = classes.map(\.rawValue) }
-            return FusionExtractor(storage: storage, originalCount: encoding.originalCount,
-                                   ownCost: ownCost, roots: encoding.roots(storage), absorbed: absorbed)
+            let homes = encoding.homes(canonical: canonical)
+            return (FusionExtractor(storage: storage, canonical: canonical, originalCount: encoding.originalCount,
+                                    ownCost: ownCost, roots: encoding.roots(storage, homes: homes, canonical: canonical),
+                                    absorbed: absorbed), homes)
         }
         report.extractTime = Fusion.seconds(since: clock)
 
         // Rebuild.
         clock = ContinuousClock.now
-        var rebuild = GraphRebuild(input: input, encoding: encoding, extraction: extraction,
+        var rebuild = GraphRebuild(input: input, encoding: encoding, extraction: extraction, homes: homes,
                                    language: language, egraph: egraph,
                                    derivedRecords: context.derivedRecords)
         let optimized = rebuild.run()
@@ -95,13 +98,10 @@ struct EGraphOptimizer {
     }
 
     /// The type id of every canonical class, read from its members' payloads.
-    static func classTypes(_ storage: ENodeStorage, language: FusionLanguage) -> [UInt32] {
+    static func classTypes(_ storage: ENodeStorage, canonical: [UInt32], language: FusionLanguage) -> [UInt32] {
         var types = [UInt32](repeating: 0, count: storage.count)
-        let links = storage.unionFindLinks
         for n in 0..<storage.count where storage.isLive(n) {
-            var x = UInt32(n)
-            while links[Int(x)] != x { x = links[Int(x)] }
-            types[Int(x)] = language[storage.payloads[n]].typeID
+            types[Int(canonical[n])] = language[storage.payloads[n]].typeID
         }
         return types
     }

@@ -34,11 +34,16 @@ enum EgglogEncoding {
     /// invalid graph) come last, in id order.
     static func topologicalOrder(_ graph: Graph) -> [Int] {
         let nodes = graph.nodes
+        var live: [Int] = []
+        live.reserveCapacity(nodes.count)
         var ordered = true
-        for node in nodes where !node.isNop {
-            for input in node.inputs where input.index >= node.id.index { ordered = false }
+        for index in nodes.indices {
+            let inputs = nodes[index].inputs
+            if nodes[index].isNop { continue }
+            live.append(index)
+            for input in inputs where input.index >= index { ordered = false }
         }
-        if ordered { return nodes.indices.filter { !nodes[$0].isNop } }
+        if ordered { return live }
         var pending = [Int](repeating: 0, count: nodes.count)
         var users = [[Int]](repeating: [], count: nodes.count)
         for node in nodes where !node.isNop {

@@ -52,17 +52,11 @@ struct FusionExtractor {
     ///   - originalCount: e-node ids below this were added for the input graph, in
     ///     topological order.
     ///   - ownCost: the own cost of each e-node (`.infinity`: never choose it).
-    init(storage: ENodeStorage, originalCount: Int, ownCost: [Double], roots: [UInt32],
+    ///   - canonical: the canonical class of every e-node id (``canonicalClasses(_:)``).
+    init(storage: ENodeStorage, canonical: [UInt32], originalCount: Int, ownCost: [Double], roots: [UInt32],
          absorbed: [UInt32: [UInt32]] = [:], maxPasses: Int = 8)
     {
         let count = storage.count
-        var canonical = [UInt32](repeating: 0, count: count)
-        let links = storage.unionFindLinks
-        for i in 0..<count {
-            var x = UInt32(i)
-            while links[Int(x)] != x { x = links[Int(x)] }
-            canonical[i] = x
-        }
         var children = [UInt32](repeating: 0, count: storage.children.count)
         for i in 0..<children.count { children[i] = canonical[Int(storage.children[i])] }
         self.canonical = canonical
@@ -140,6 +134,22 @@ struct FusionExtractor {
                 }
             }
             if !switched { break }
+        }
+    }
+
+    /// The canonical class of every e-node id, following the union-find links without
+    /// changing them.
+    ///
+    /// - Complexity: O(N) for N e-nodes (links are short after a rebuild).
+    static func canonicalClasses(_ storage: ENodeStorage) -> [UInt32] {
+        let links = storage.unionFindLinks
+        return [UInt32](unsafeUninitializedCapacity: storage.count) { buffer, initialized in
+            for i in 0..<storage.count {
+                var x = UInt32(i)
+                while links[Int(x)] != x { x = links[Int(x)] }
+                buffer[i] = x
+            }
+            initialized = storage.count
         }
     }
 

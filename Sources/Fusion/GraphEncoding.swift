@@ -31,6 +31,10 @@ struct GraphEncoding {
         batch.reserveCapacity(entries: order.count, children: order.count * 2)
         var kids: [ENodeBatch.Child] = []
         var hasConsumer = [Bool](repeating: false, count: nodes.count)
+        var pinned = [Bool](repeating: false, count: nodes.count)
+        for output in graph.outputs { pinned[output.index] = true }
+        // Parameters whose names a derived weight could have (only those can be reused).
+        var derivedLooking: [(index: Int, name: String)] = []
         for index in order {
             let node = nodes[index]
             let (payload, op) = language.encode(node)
@@ -40,27 +44,29 @@ struct GraphEncoding {
                 hasConsumer[input.index] = true
             }
             entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
+            switch node.op {
+            case .cacheWrite:
+                pinned[index] = true
+            case .parameter(let name) where name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"):
+                derivedLooking.append((index, name))
+            default:
+                break
+            }
         }
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
         var enodeOf = [UInt32](repeating: .max, count: nodes.count)
         var homeNode = [Int32](repeating: -1, count: originalCount)
-        var parameters: [String: EClassID] = [:]
-        var pinned = [Bool](repeating: false, count: nodes.count)
-        for output in graph.outputs { pinned[output.index] = true }
         var isSink = [Bool](repeating: false, count: nodes.count)
         for index in order {
             let e = classes[Int(entryOf[index])].rawValue
             enodeOf[index] = e
             if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
-            let node = nodes[index]
-            // Only a derived weight's name can be asked for (to reuse it).
-            if case .parameter(let name) = node.op, name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"),
-               parameters[name] == nil {
-                parameters[name] = EClassID(e)
-            }
-            if node.op.hasSideEffect { pinned[index] = true }
             isSink[index] = !hasConsumer[index]
+        }
+        var parameters: [String: EClassID] = [:]
+        for (index, name) in derivedLooking where parameters[name] == nil {
+            parameters[name] = EClassID(enodeOf[index])
         }
         self.enodeOf = enodeOf
         self.homeNode = homeNode
@@ -72,14 +78,13 @@ struct GraphEncoding {
     /// The extraction roots: the classes of outputs, side effects and nodes nobody
     /// consumes (dead code is kept, as the reference keeps it), and the child classes of a
     /// pinned node whose class another node represents (it is then kept as it was).
-    func roots(_ storage: ENodeStorage) -> [UInt32] {
-        let home = homes(storage)
+    func roots(_ storage: ENodeStorage, homes home: [Int32], canonical: [UInt32]) -> [UInt32] {
         var roots: [UInt32] = []
         for index in enodeOf.indices where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             guard pinned[index] || isSink[index] else { continue }
             roots.append(UInt32(e))
-            if pinned[index], home[Int(Self.find(storage, UInt32(e)))] != Int32(index) {
+            if pinned[index], home[Int(canonical[e])] != Int32(index) {
                 roots.append(contentsOf: storage.children(of: e))
             }
         }
@@ -87,19 +92,13 @@ struct GraphEncoding {
     }
 
     /// The lowest node id whose e-node is in each canonical class (-1: none).
-    func homes(_ storage: ENodeStorage) -> [Int32] {
-        var home = [Int32](repeating: -1, count: storage.count)
+    func homes(canonical: [UInt32]) -> [Int32] {
+        var home = [Int32](repeating: -1, count: canonical.count)
         for e in 0..<originalCount where homeNode[e] >= 0 {
-            let c = Int(Self.find(storage, UInt32(e)))
+            let c = Int(canonical[e])
             if home[c] < 0 || home[c] > homeNode[e] { home[c] = homeNode[e] }
         }
         return home
     }
 
-    /// The canonical class of `id`, following the union-find links without changing them.
-    static func find(_ storage: ENodeStorage, _ id: UInt32) -> UInt32 {
-        var x = id
-        while storage.unionFindLinks[Int(x)] != x { x = storage.unionFindLinks[Int(x)] }
-        return x
-    }
 }

@@ -20,12 +20,15 @@ struct GraphRebuild {
     let language: FusionLanguage
     let egraph: EGraph
     let derivedRecords: [String: DerivedParam]
+    /// The lowest input node id in each canonical class (-1: none).
+    let homes: [Int32]
     /// The fusions found, in the reference's order.
     private(set) var fusions: [AppliedFusion] = []
 
-    init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, language: FusionLanguage,
-         egraph: EGraph, derivedRecords: [String: DerivedParam])
+    init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, homes: [Int32],
+         language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam])
     {
+        self.homes = homes
         self.input = input
         self.encoding = encoding
         self.extraction = extraction
@@ -57,7 +60,7 @@ struct GraphRebuild {
 
     private mutating func build(_ storage: ENodeStorage) -> Graph {
         let nodes = input.nodes
-        let home = encoding.homes(storage)
+        let home = homes
         let canonical = extraction.canonical
         var slot = [Int32](repeating: -1, count: storage.count)
         for c in 0..<storage.count where home[c] >= 0 && extraction.isNeeded(UInt32(c)) {
