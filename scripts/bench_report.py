@@ -139,6 +139,38 @@ def graph_table(records, suite, title, intro):
     return lines
 
 
+def summary_table(records):
+    """A few headline rows (the README shows them): the largest math run, the smallest and
+    largest Llama-style graph, and the largest fixture."""
+    rows = []
+    math = by_case(records, "math")
+    if math:
+        case, c = max(math.items(), key=lambda kv: kv[1]["size"])
+        if "fusion" in c and "egglog" in c:
+            rows.append((f"math benchmark, `(run {case.split()[-1]})`", f"{c['size']:,} e-nodes",
+                         median(c["fusion"]), median(c["egglog"])))
+    llama = by_case(records, "llama")
+    if llama:
+        picks = sorted(llama.items(), key=lambda kv: kv[1]["size"])
+        for case, c in ([picks[0], picks[-1]] if len(picks) > 1 else picks):
+            if "fusion" in c and "egglog" in c:
+                rows.append((f"llama-synthetic, {case}: `optimize()` vs the seed's program",
+                             f"{c['size']:,} nodes", median(c["fusion"]), median(c["egglog"])))
+    fixtures = by_case(records, "fixture")
+    if fixtures:
+        case, c = max(fixtures.items(), key=lambda kv: kv[1]["size"])
+        if "fusion" in c and "egglog" in c:
+            rows.append((f"fixture `{case}`: `optimize()` vs the seed's program",
+                         f"{c['size']:,} nodes", median(c["fusion"]), median(c["egglog"])))
+    if not rows:
+        return []
+    lines = ["| workload | size | ours, median ms | egglog, median ms | egglog ÷ ours |",
+             "|---|---:|---:|---:|---:|"]
+    for name, size, ours, theirs in rows:
+        lines.append(f"| {name} | {size} | {fmt_ms(ours)} | {fmt_ms(theirs)} | {fmt_ratio(theirs, ours)} |")
+    return ["### Summary", ""] + lines + [""]
+
+
 def write_markdown(records, meta, path):
     out = ["# Benchmark results", ""]
     out.append("Written by `scripts/bench.sh`; every number below was measured in that one run.")
@@ -148,6 +180,7 @@ def write_markdown(records, meta, path):
     for key, value in meta.items():
         out.append(f"| {key} | {value} |")
     out.append("")
+    out += summary_table(records)
     out += math_table(records)
     out += graph_table(
         records, "llama", "### Llama-style graphs, 1 to 256 layers",

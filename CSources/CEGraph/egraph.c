@@ -204,6 +204,10 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     return id;
 }
 
+static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
+                                  const uint32_t *canon, uint32_t arity, uint64_t hash,
+                                  uint32_t *out);
+
 /* Adds one node whose children are canonical. */
 static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
                                   const uint32_t *canon, uint32_t arity, uint32_t *out) {
@@ -213,6 +217,13 @@ static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
         *out = eg_find_root(g, hit);
         return EG_OK;
     }
+    return eg_append_absent(g, op, payload, canon, arity, hash, out);
+}
+
+/* Appends a node whose children are canonical and whose key is known to be absent. */
+static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
+                                  const uint32_t *canon, uint32_t arity, uint64_t hash,
+                                  uint32_t *out) {
     if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > EG_MAX_EDGES)
         return EG_ERR_CAPACITY;
     if (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
@@ -222,8 +233,6 @@ static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
     *out = eg_append_node(g, op, payload, canon, arity, hash);
     return EG_OK;
 }
-
-enum { EG_SMALL_ARITY = 16 };
 
 eg_status eg_add(eg_egraph *g, uint32_t op, uint64_t payload, const uint32_t *children,
                  uint32_t arity, uint32_t *out_class) {
@@ -241,6 +250,14 @@ eg_status eg_add(eg_egraph *g, uint32_t op, uint64_t payload, const uint32_t *ch
     eg_status s = eg_add_canonical(g, op, payload, canon, arity, out_class);
     if (canon != small) eg_mem_free(&g->mem, canon, (size_t)arity * 4);
     return s;
+}
+
+eg_status eg_add_after_newest(eg_egraph *g, uint32_t op, uint64_t payload,
+                              const uint32_t *children, uint32_t arity, uint32_t *out_class) {
+    uint32_t canon[EG_SMALL_ARITY];
+    for (uint32_t k = 0; k < arity; k++) canon[k] = eg_find_root(g, children[k]);
+    return eg_append_absent(g, op, payload, canon, arity,
+                            eg_hash_node(op, payload, canon, arity), out_class);
 }
 
 eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,

@@ -160,6 +160,15 @@ EG_HIDDEN uint64_t eg_hash_stored(const eg_egraph *g, uint32_t id);
 
 /* ---- shared internals (egraph.c, union.c) ---- */
 
+/* Adds a node that cannot be in the hashcons yet, skipping the lookup: one of its
+ * children is the newest node, added since the last rebuild and not merged since, so no
+ * node refers to it. The caller guarantees that, valid ids, op below EG_MAX_OP and arity
+ * at most EG_SMALL_ARITY. */
+enum { EG_SMALL_ARITY = 16 };
+EG_HIDDEN eg_status eg_add_after_newest(eg_egraph *g, uint32_t op, uint64_t payload,
+                                        const uint32_t *children, uint32_t arity,
+                                        uint32_t *out_class);
+
 /* Removes the most recently appended node (used by rollback). */
 EG_HIDDEN void eg_pop_node(eg_egraph *g);
 /* Sorts and deduplicates a u32 range in place; returns the new length. */

@@ -481,17 +481,28 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
             prefetch_rhs(g, rhs, leaf_at, n_leaf, matches + (size_t)(r + PREFETCH_AHEAD) * stride);
         if (mask && !mask[r]) { done++; continue; }
         const uint32_t *row = matches + (size_t)r * stride;
+        uint32_t row_first = g->n; /* nodes from here on were added by this row */
         uint32_t i = 2;
         for (uint32_t k = 0; k < n_nodes; k++) {
             uint32_t op = rhs[i], arity = rhs[i + 1], pmode = rhs[i + 2];
             uint64_t payload = pmode == EG_PAYLOAD_EQUAL
                 ? ((uint64_t)rhs[i + 4] << 32 | rhs[i + 3])
                 : ((uint64_t)row[rhs[i + 3] + 1] << 32 | row[rhs[i + 3]]);
+            /* A child that is the newest node, added by this row, has no parents yet, so
+             * the node cannot exist: it is appended without a hashcons lookup. */
+            bool absent = false;
+            uint32_t newest = g->n - 1;
             for (uint32_t a = 0; a < arity; a++) {
                 uint32_t src = rhs[i + 5 + a];
-                kids[a] = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+                uint32_t kid = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+                kids[a] = kid;
+                if ((src & 0x80000000u) && kid == newest && kid >= row_first) absent = true;
             }
-            st = eg_add(g, op, payload, kids, arity, &temps[k]);
+            if (absent && (op >= EG_MAX_OP || arity > EG_SMALL_ARITY)) absent = false;
+            for (uint32_t a = 0; a < arity && absent; a++)
+                if (kids[a] >= g->n) absent = false; /* eg_add reports the bad id */
+            st = absent ? eg_add_after_newest(g, op, payload, kids, arity, &temps[k])
+                        : eg_add(g, op, payload, kids, arity, &temps[k]);
             if (st != EG_OK) goto out;
             i += 5 + arity;
         }

@@ -45,7 +45,10 @@ static inline bool eg_key_equal(const eg_egraph *g, uint32_t id, uint32_t op,
     if (g->ops[id] != op || g->payloads[id] != payload) return false;
     uint32_t b = g->child_offsets[id];
     if (g->child_offsets[id + 1] - b != arity) return false;
-    return arity == 0 || memcmp(g->children + b, children, (size_t)arity * 4) == 0;
+    const uint32_t *stored = g->children + b;
+    for (uint32_t k = 0; k < arity; k++)
+        if (stored[k] != children[k]) return false; /* arities are small: no memcmp call */
+    return true;
 }
 
 uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op, uint64_t payload,
@@ -107,16 +110,34 @@ static bool eg_hc_rehash(eg_egraph *g, uint32_t new_cap) {
     uint32_t *slots = g->hc_slots;
     memset(ctrl, EG_CTRL_EMPTY, new_cap);
     const uint32_t *off = g->child_offsets;
-    for (uint32_t id = 0; id < g->n; id++) {
-        if (eg_is_dead(g, id)) continue;
-        uint64_t hash = eg_hash_node(g->ops[id], g->payloads[id], g->children + off[id],
-                                     off[id + 1] - off[id]);
-        uint32_t i = eg_home(hash, new_cap);
-        while (ctrl[i] != EG_CTRL_EMPTY) {
-            if (++i == new_cap) i = 0;
+    /* In chunks: hash the chunk's nodes (sequential reads) and prefetch their home slots,
+     * then place them, so the random writes overlap instead of missing one by one. */
+    enum { CHUNK = 32 };
+    uint32_t homes[CHUNK], ids[CHUNK];
+    uint8_t tags[CHUNK];
+    uint32_t id = 0;
+    while (id < g->n) {
+        uint32_t k = 0;
+        for (; id < g->n && k < CHUNK; id++) {
+            if (eg_is_dead(g, id)) continue;
+            uint64_t hash = eg_hash_node(g->ops[id], g->payloads[id], g->children + off[id],
+                                         off[id + 1] - off[id]);
+            uint32_t home = eg_home(hash, new_cap);
+            __builtin_prefetch(ctrl + home, 1);
+            __builtin_prefetch(slots + home, 1);
+            homes[k] = home;
+            tags[k] = eg_tag(hash);
+            ids[k] = id;
+            k++;
         }
-        ctrl[i] = eg_tag(hash);
-        slots[i] = id;
+        for (uint32_t j = 0; j < k; j++) {
+            uint32_t i = homes[j];
+            while (ctrl[i] != EG_CTRL_EMPTY) {
+                if (++i == new_cap) i = 0;
+            }
+            ctrl[i] = tags[j];
+            slots[i] = ids[j];
+        }
     }
     g->hc_cap = new_cap;
     g->hc_tombs = 0;
