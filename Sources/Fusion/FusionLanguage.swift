@@ -55,18 +55,34 @@ final class FusionLanguage {
 
     /// Declares every operator.
     init() {
-        var names = Self.opNames
-        names.append(contentsOf: ["RoPE+offset", "RoPEGrad+offset", "ConcatWeight", "WinogradWeight"])
-        for name in names {
-            let arity = Self.arity(ofOperatorNamed: name)
+        // The names, arities and ids are the same for every language: computed once.
+        for (index, declaration) in Self.declarations.enumerated() {
             // Every operator carries one literal, the payload (an i64 holding the id).
-            let id = try! table.declare(name, arity: arity, literals: [.int])
-            operatorIDs[name] = id.rawValue
+            let id = try! table.declare(declaration.name, arguments: declaration.arguments)
+            precondition(Int(id.rawValue) == index, "operator ids follow the declaration order")
         }
+        operatorIDs = Self.declaredIDs
         concatWeight = operatorIDs["ConcatWeight"]!
         winogradWeight = operatorIDs["WinogradWeight"]!
         parameter = operatorIDs["Parameter"]!
     }
+
+    /// Every operator's name and arguments (the payload literal, then its children), in
+    /// id order.
+    private static let declarations: [(name: String, arguments: [ArgumentKind])] = {
+        var names = opNames
+        names.append(contentsOf: ["RoPE+offset", "RoPEGrad+offset", "ConcatWeight", "WinogradWeight"])
+        return names.map { name in
+            (name, [ArgumentKind.literal(.int)] + Array(repeating: ArgumentKind.child, count: arity(ofOperatorNamed: name)))
+        }
+    }()
+
+    /// The operator id of each name (its index in ``declarations``).
+    private static let declaredIDs: [String: UInt32] = {
+        var ids: [String: UInt32] = [:]
+        for (index, declaration) in declarations.enumerated() { ids[declaration.name] = UInt32(index) }
+        return ids
+    }()
 
     /// The operator id named `name`.
     func operatorID(_ name: String) -> UInt32 { operatorIDs[name]! }
