@@ -129,6 +129,7 @@ eg_status eg_reserve(eg_egraph *g, uint32_t nodes, uint64_t children) {
     if (nodes > g->node_cap && !eg_grow_nodes_to(g, nodes)) return EG_ERR_OUT_OF_MEMORY;
     if (children > g->edge_cap && !eg_grow_edges_to(g, (uint32_t)children))
         return EG_ERR_OUT_OF_MEMORY;
+    if (nodes > g->hc_full && !eg_hc_reserve(g, nodes - g->hc_full)) return EG_ERR_OUT_OF_MEMORY;
     return EG_OK;
 }
 
@@ -296,6 +297,8 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
             return EG_ERR_CAPACITY;
         }
     }
+    /* Best effort: on failure the per-node reservation below still grows as needed. */
+    (void)eg_hc_reserve(g, count);
     uint32_t small[EG_SMALL_ARITY];
     uint32_t *canon = small;
     if (max_arity > EG_SMALL_ARITY) {

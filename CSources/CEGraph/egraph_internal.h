@@ -145,6 +145,8 @@ EG_HIDDEN uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op,
                                 uint64_t payload, const uint32_t *children, uint32_t arity);
 /* Makes room for one more entry (may grow and rehash). */
 EG_HIDDEN bool eg_hc_reserve_one(eg_egraph *g);
+/* Grows the hashcons once so `extra` more entries fit at load 0.6 (false: no memory). */
+EG_HIDDEN bool eg_hc_reserve(eg_egraph *g, uint64_t extra);
 /* Before a rebuild re-inserts a node it removed: keeps entries plus tombstones at or
  * below 0.9 of the slots by clearing tombstones in place (never allocates). */
 EG_HIDDEN void eg_hc_make_room_for_repair(eg_egraph *g);

@@ -160,6 +160,17 @@ bool eg_hc_reserve_one(eg_egraph *g) {
     return eg_hc_rehash(g, (uint32_t)new_cap);
 }
 
+bool eg_hc_reserve(eg_egraph *g, uint64_t extra) {
+    /* Size the table once for `extra` more live entries (load at most 0.6), so a batch
+     * of adds does not rehash on its way up. Never shrinks. */
+    uint64_t live = (uint64_t)g->hc_full + extra;
+    if (live * 10 <= (uint64_t)g->hc_cap * 6) return true;
+    uint64_t new_cap = live * 10 / 6 + 1;
+    if (new_cap < 64) new_cap = 64;
+    if (new_cap > UINT32_MAX) return false;
+    return eg_hc_rehash(g, (uint32_t)new_cap);
+}
+
 void eg_hc_make_room_for_repair(eg_egraph *g) {
     /* Adds keep live entries at or below 0.8 of the slots and repairs never add live
      * entries, so clearing the tombstones in place always leaves room: no growth (and no

@@ -57,14 +57,18 @@ public enum CostModel: Hashable, Sendable {
     ///
     /// - Complexity: O(n + total inputs).
     public func cost(of graph: Graph) -> Double {
-        var total = 0.0
-        let nodes = graph.nodes
-        for node in nodes where !node.isNop {
-            total += kernelCost(node.op, output: node.type, inputCount: node.inputs.count) {
-                nodes[node.inputs[$0].index].type
+        // Nodes are read in place (no copy of each node and its arrays), in id order.
+        graph.nodes.withUnsafeBufferPointer { nodes in
+            var total = 0.0
+            for index in nodes.indices where !nodes[index].isNop {
+                nodes[index].inputs.withUnsafeBufferPointer { inputs in
+                    total += kernelCost(nodes[index].op, output: nodes[index].type, inputCount: inputs.count) {
+                        nodes[inputs[$0].index].type
+                    }
+                }
             }
+            return total
         }
-        return total
     }
 
     /// The cost of one node, reading input types through `inputType` (no allocation).

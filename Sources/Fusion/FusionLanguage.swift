@@ -119,26 +119,40 @@ final class FusionLanguage {
 
     /// The interned id of a type.
     func typeID(_ type: TensorType) -> UInt32 {
-        if let id = typeIDs[type] { return id }
-        let id = UInt32(types.count)
-        types.append(type)
-        typeIDs[type] = id
+        // Recently seen types are found by comparison, without hashing.
+        let shape = type.shape
+        let slot = (shape.count &* 7 &+ (shape.first ?? 0) &* 13 &+ (shape.last ?? 0) &* 17
+                    &+ type.dtype.blockBytes) & (Self.recentTypeSlots - 1)
+        if let id = recentTypes[slot], types[Int(id)] == type { return id }
+        let id: UInt32
+        if let known = typeIDs[type] {
+            id = known
+        } else {
+            id = UInt32(types.count)
+            types.append(type)
+            typeIDs[type] = id
+        }
+        recentTypes[slot] = id
         return id
     }
+
+    private static let recentTypeSlots = 64
+    private var recentTypes = [UInt32?](repeating: nil, count: 64)
 
     /// The payload of `op` at `type` (the same id for the same op value and type).
     ///
     /// - Complexity: O(size of op and type) expected.
     func payload(_ op: Op, _ type: TensorType) -> UInt64 {
         // Leaves are keyed by name: hash the name alone, check the rest on a hit.
+        // One hash of the name: look up and, for a new name, insert in the same access.
         if let name = op.leafName {
-            if let id = leafIDs[name], payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
-            if leafIDs[name] == nil {
-                let id = UInt64(payloads.count)
+            let fresh = UInt64(payloads.count)
+            let id = Self.insertIfAbsent(&leafIDs[name, default: .max], fresh)
+            if id == fresh {
                 payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
-                leafIDs[name] = id
                 return id
             }
+            if payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
         }
         let key = PayloadKey(op: op, type: type)
         if let id = payloadIDs[key] { return id }
@@ -146,6 +160,13 @@ final class FusionLanguage {
         payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
         payloadIDs[key] = id
         return id
+    }
+
+    /// Stores `fresh` in an empty (`.max`) slot and returns the slot's value.
+    @inline(__always)
+    private static func insertIfAbsent(_ slot: inout UInt64, _ fresh: UInt64) -> UInt64 {
+        if slot == .max { slot = fresh }
+        return slot
     }
 
     /// A payload never shared with another node (constants, side effects).

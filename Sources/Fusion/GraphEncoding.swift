@@ -35,22 +35,26 @@ struct GraphEncoding {
         for output in graph.outputs { pinned[output.index] = true }
         // Parameters whose names a derived weight could have (only those can be reused).
         var derivedLooking: [(index: Int, name: String)] = []
-        for index in order {
-            let node = nodes[index]
-            let (payload, op) = language.encode(node)
-            kids.removeAll(keepingCapacity: true)
-            for input in node.inputs {
-                kids.append(.entry(Int(entryOf[input.index])))
-                hasConsumer[input.index] = true
-            }
-            entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
-            switch node.op {
-            case .cacheWrite:
-                pinned[index] = true
-            case .parameter(let name) where name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"):
-                derivedLooking.append((index, name))
-            default:
-                break
+        // Nodes are read in place (no copy of a node and its arrays per step).
+        nodes.withUnsafeBufferPointer { nodes in
+            for index in order {
+                let (payload, op) = language.encode(nodes[index])
+                kids.removeAll(keepingCapacity: true)
+                nodes[index].inputs.withUnsafeBufferPointer { inputs in
+                    for input in inputs {
+                        kids.append(.entry(Int(entryOf[input.index])))
+                        hasConsumer[input.index] = true
+                    }
+                }
+                entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
+                switch nodes[index].op {
+                case .cacheWrite:
+                    pinned[index] = true
+                case .parameter(let name) where name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"):
+                    derivedLooking.append((index, name))
+                default:
+                    break
+                }
             }
         }
         let classes = try egraph.add(batch)

@@ -131,18 +131,25 @@ struct GraphRebuild {
 
         // Rewrite homes, retire the rest.
         for index in nodes.indices {
-            let node = nodes[index]
-            guard !node.isNop, !node.op.isLeaf else { continue }
+            guard !nodes[index].isNop, !nodes[index].op.isLeaf else { continue }
             let e = encoding.enodeOf[index]
             let c = Int(canonical[Int(e)])
             if slot[c] == Int32(index) {
                 let chosen = extraction.choice[c]
+                // A node whose own e-node was chosen has its op and type (both are in the
+                // payload); it is unchanged when its children's slots are its inputs. This
+                // check needs no copy or allocation, so untouched nodes cost next to nothing.
+                if chosen == e, Self.slotsMatch(extraction.children(of: chosen), nodes[index].inputs, slot) {
+                    continue
+                }
+                let node = nodes[index]
                 let entry = language[storage.payloads[Int(chosen)]]
                 let newInputs = inputs(of: chosen)
                 if newInputs != node.inputs || entry.op != node.op || entry.type != node.type {
                     graph.replaceNode(node.id, op: entry.op, inputs: newInputs, type: entry.type)
                 }
             } else if encoding.pinned[index] {
+                let node = nodes[index]
                 let newInputs = node.inputs.map { input in
                     NodeID(Int(slot[Int(canonical[Int(encoding.enodeOf[input.index])])]))
                 }
@@ -150,9 +157,21 @@ struct GraphRebuild {
                     graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
                 }
             } else {
-                graph.makeNop(node.id)
+                graph.makeNop(nodes[index].id)
             }
         }
         return graph
+    }
+
+    /// Whether the slots of `kids` are `inputs`, in order.
+    @inline(__always)
+    private static func slotsMatch(_ kids: ArraySlice<UInt32>, _ inputs: [NodeID], _ slot: [Int32]) -> Bool {
+        guard kids.count == inputs.count else { return false }
+        var k = kids.startIndex
+        for input in inputs {
+            if Int(slot[Int(kids[k])]) != input.index { return false }
+            k += 1
+        }
+        return true
     }
 }
