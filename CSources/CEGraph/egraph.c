@@ -226,9 +226,15 @@ static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
                                   uint32_t *out) {
     if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > EG_MAX_EDGES)
         return EG_ERR_CAPACITY;
-    if (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
-        !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
-        !eg_vec_reserve(&g->mem, &g->boundaries, 2))
+    /* The common case needs no growth: check that inline before calling the growers. */
+    bool room = g->n < g->node_cap && (uint64_t)g->edges + arity <= g->edge_cap &&
+                ((uint64_t)g->hc_full + g->hc_tombs + 1) * 5 <= (uint64_t)g->hc_cap * 4 &&
+                op < g->op_cap && g->op_lists[op].len < g->op_lists[op].cap &&
+                g->boundaries.len + 2 <= g->boundaries.cap;
+    if (!room &&
+        (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
+         !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
+         !eg_vec_reserve(&g->mem, &g->boundaries, 2)))
         return EG_ERR_OUT_OF_MEMORY;
     *out = eg_append_node(g, op, payload, canon, arity, hash);
     return EG_OK;
