@@ -67,11 +67,19 @@ struct EGraphOptimizer {
             let canonical = FusionExtractor.canonicalClasses(storage)
             let classType = Self.classTypes(storage, canonical: canonical, language: language)
             var ownCost = [Double](repeating: .infinity, count: storage.count)
-            for n in 0..<storage.count where storage.isLive(n) {
-                let entry = language[storage.payloads[n]]
-                let kids = storage.children(of: n)
-                ownCost[n] = costModel.kernelCost(entry.op, output: entry.type, inputCount: kids.count) {
-                    language.types[Int(classType[Int(kids[$0])])]
+            // The language's tables are read through local copies (no access check or
+            // retain of the class's arrays per e-node).
+            let payloads = language.payloads, types = language.types
+            payloads.withUnsafeBufferPointer { payloads in
+                types.withUnsafeBufferPointer { types in
+                    for n in 0..<storage.count where storage.isLive(n) {
+                        let p = Int(storage.payloads[n])
+                        let kids = storage.children(of: n)
+                        ownCost[n] = costModel.kernelCost(payloads[p].op, output: payloads[p].type,
+                                                          inputCount: kids.count) {
+                            types[Int(classType[Int(kids[$0])])]
+                        }
+                    }
                 }
             }
             var absorbed: [UInt32: [UInt32]] = [:]
@@ -100,8 +108,10 @@ struct EGraphOptimizer {
     /// The type id of every canonical class, read from its members' payloads.
     static func classTypes(_ storage: ENodeStorage, canonical: [UInt32], language: FusionLanguage) -> [UInt32] {
         var types = [UInt32](repeating: 0, count: storage.count)
-        for n in 0..<storage.count where storage.isLive(n) {
-            types[Int(canonical[n])] = language[storage.payloads[n]].typeID
+        language.payloads.withUnsafeBufferPointer { payloads in
+            for n in 0..<storage.count where storage.isLive(n) {
+                types[Int(canonical[n])] = payloads[Int(storage.payloads[n])].typeID
+            }
         }
         return types
     }
