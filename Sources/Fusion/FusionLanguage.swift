@@ -46,6 +46,19 @@ final class FusionLanguage {
     let winogradWeight: UInt32
     /// The `Parameter` operator.
     let parameter: UInt32
+    /// The `Input` operator.
+    private let input: UInt32
+
+    /// The operator of `op` (leaves, the most numerous new payloads, without hashing the
+    /// op's name).
+    @inline(__always)
+    private func operatorIDOf(_ op: Op) -> UInt32 {
+        switch op {
+        case .parameter: parameter
+        case .input: input
+        default: operatorIDs[op.name]!
+        }
+    }
 
     /// The key of an interned payload: the op value and the output type.
     private struct PayloadKey: Hashable {
@@ -65,6 +78,7 @@ final class FusionLanguage {
         concatWeight = operatorIDs["ConcatWeight"]!
         winogradWeight = operatorIDs["WinogradWeight"]!
         parameter = operatorIDs["Parameter"]!
+        input = operatorIDs["Input"]!
     }
 
     /// Every operator's name and arguments (the payload literal, then its children), in
@@ -165,7 +179,7 @@ final class FusionLanguage {
             let fresh = UInt64(payloads.count)
             let id = Self.insertIfAbsent(&leafIDs[name, default: .max], fresh)
             if id == fresh {
-                payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
+                payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
                 return id
             }
             if payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
@@ -173,7 +187,7 @@ final class FusionLanguage {
         let key = PayloadKey(op: op, type: type)
         if let id = payloadIDs[key] { return id }
         let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
         payloadIDs[key] = id
         return id
     }
@@ -188,7 +202,7 @@ final class FusionLanguage {
     /// A payload never shared with another node (constants, side effects).
     func uniquePayload(_ op: Op, _ type: TensorType) -> UInt64 {
         let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDs[op.name]!))
+        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
         return id
     }
 
