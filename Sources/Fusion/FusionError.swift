@@ -46,21 +46,28 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
     static func checkStructure(of graph: Graph) throws(FusionError) {
         let nodes = graph.nodes
         var ordered = true
-        for node in nodes where !node.isNop {
-            if let arity = node.op.arity, !arity.contains(node.inputs.count) {
-                throw FusionError(.arity, node: node.id,
-                                  message: "\(node.op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(node.inputs.count)")
-            }
-            for (slot, input) in node.inputs.enumerated() {
-                guard input.index < nodes.count else {
-                    throw FusionError(.inputOutOfRange, node: node.id,
-                                      message: "input \(slot) is \(input), but the graph has \(nodes.count) nodes")
+        // Nodes are read in place (no copy of each node and its arrays).
+        try nodes.withUnsafeBufferPointer { (nodes) throws(FusionError) in
+            for index in nodes.indices where !nodes[index].isNop {
+                let id = nodes[index].id
+                let inputCount = nodes[index].inputs.count
+                if let arity = nodes[index].op.arity, !arity.contains(inputCount) {
+                    throw FusionError(.arity, node: id,
+                                      message: "\(nodes[index].op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(inputCount)")
                 }
-                if nodes[input.index].isNop {
-                    throw FusionError(.inputIsNop, node: node.id,
-                                      message: "input \(slot) is node \(input), a Nop")
+                try nodes[index].inputs.withUnsafeBufferPointer { (inputs) throws(FusionError) in
+                    for (slot, input) in inputs.enumerated() {
+                        guard input.index < nodes.count else {
+                            throw FusionError(.inputOutOfRange, node: id,
+                                              message: "input \(slot) is \(input), but the graph has \(nodes.count) nodes")
+                        }
+                        if nodes[input.index].isNop {
+                            throw FusionError(.inputIsNop, node: id,
+                                              message: "input \(slot) is node \(input), a Nop")
+                        }
+                        if input.index >= id.index { ordered = false }
+                    }
                 }
-                if input.index >= node.id.index { ordered = false }
             }
         }
         for (position, output) in graph.outputs.enumerated() {
