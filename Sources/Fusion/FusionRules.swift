@@ -181,32 +181,8 @@ enum FusionRules {
     }
 
     static func pattern(_ text: String, _ language: FusionLanguage) throws -> Pattern {
-        // The rules' texts are read once per process; any other text is read here.
-        if let expression = parsedPatterns[text] { return try Pattern(expression, table: language.table) }
-        return try Pattern(parsing: text, table: language.table)
+        try Pattern(parsing: text, table: language.table)
     }
-
-    /// The s-expressions of the pattern texts ``make(_:mode:optIns:)`` uses, read once
-    /// (reading them was a fixed cost of every optimize call).
-    private static let parsedPatterns: [String: SExpression] = {
-        var texts = [
-            "(Mul ?p ?x (Sigmoid ?q ?x))", "(Mul ?p (Sigmoid ?q ?x) ?x)",
-            "(Mul ?p (Silu ?q ?g) ?u)", "(Mul ?p ?u (Silu ?q ?g))",
-            "(Neg ?p (Neg ?q ?x))", "(Relu ?p (Relu ?q ?x))", "(Relu ?q ?x)",
-            "(Transpose ?p (Transpose ?q ?x))", "?x",
-            "(SwiGLU ?p (MatMul ?q ?h ?wg) (MatMul ?r ?h ?wu))",
-            "(MatMul ?p (RmsNorm ?q ?x ?w) ?pw)",
-            "(CausalAttention ?p (RoPE ?q ?x) (RoPE ?r ?y) ?v)",
-            "(Silu ?p (GroupNorm ?q ?x ?w ?b))", "(Conv2d ?p ?x ?w)",
-        ]
-        for name in ["MatMul", "MatMulAT", "MatMulBT"] {
-            texts.append("(Add ?p (\(name) ?q ?a ?b) ?d)")
-            texts.append("(Add ?p ?d (\(name) ?q ?a ?b))")
-        }
-        var parsed: [String: SExpression] = [:]
-        for text in texts { parsed[text] = try? SExpression.parse(text) }
-        return parsed
-    }()
 
     /// A rule that adds `op(children…)` at the root's type and unions it with the root.
     static func replace(_ name: String, _ lhs: String, _ context: FusionRuleContext, op: Op,
