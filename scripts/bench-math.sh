@@ -18,16 +18,8 @@ swift build -c release --product fusion-bench >&2
 swift build -c release --product fusion >&2 || true
 bin=$(swift build -c release --show-bin-path)
 
-if [ -n "${EGGLOG_VENV:-}" ]; then
-  python="$EGGLOG_VENV/bin/python"
-else
-  if [ ! -x scripts/.venv/bin/python ]; then
-    echo "== creating scripts/.venv with egglog" >&2
-    python3 -m venv scripts/.venv
-    scripts/.venv/bin/pip install --quiet egglog
-  fi
-  python=scripts/.venv/bin/python
-fi
+source scripts/lib/venv.sh
+egglog_venv
 
 program=$(mktemp --suffix=.egg)
 trap 'rm -f "$program"' EXIT

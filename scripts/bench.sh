@@ -24,17 +24,8 @@ suites=${BENCH_SUITES:-"math llama fixture"}
 progress() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # --- egglog venv ---------------------------------------------------------------------
-if [ -n "${EGGLOG_VENV:-}" ]; then
-  venv=$EGGLOG_VENV
-else
-  venv=$root/scripts/.venv
-  if [ ! -x "$venv/bin/python" ]; then
-    progress "creating $venv (pip install egglog matplotlib)"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet egglog matplotlib
-  fi
-fi
-python=$venv/bin/python
+source scripts/lib/venv.sh
+egglog_venv matplotlib
 export EGGLOG_VENV=$venv  # scripts/bench-math.sh, called below, uses the same venv
 "$python" -c 'import egglog, matplotlib' \
   || { echo "bench: $venv lacks egglog or matplotlib (pip install egglog matplotlib)" >&2; exit 2; }
