@@ -3,17 +3,6 @@ import Testing
 
 /// The core's matching VM against a naive recursive matcher in Swift, on random e-graphs.
 @Suite struct MatchingTests {
-    struct RandomGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func makeTable() -> OperatorTable {
         let table = OperatorTable()
         _ = try! table.declare("F", arity: 2)
@@ -27,7 +16,7 @@ import Testing
 
     /// A random e-graph: random terms over the table, random unions, rebuilt.
     static func randomGraph(seed: UInt64, table: OperatorTable) throws -> EGraph {
-        var rng = RandomGenerator(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let graph = EGraph()
         var classes: [EClassID] = []
         func pick() -> EClassID { classes[Int.random(in: 0..<classes.count, using: &rng)] }
