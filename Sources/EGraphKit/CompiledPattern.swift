@@ -71,43 +71,21 @@ struct CompiledPattern {
 
         private mutating func node(_ pattern: Pattern, input: Int?) throws(PatternError) {
             guard case .apply(let name, let arguments) = pattern else { return }
-            guard let op = table.id(named: name) else { throw PatternError("unknown operator '\(name)'") }
-            let declared = table[op]
-            guard arguments.count == declared.arguments.count else {
-                throw PatternError("'\(name)' takes \(declared.arguments.count) argument(s), got \(arguments.count) in \(pattern)")
-            }
-            if input == nil { rootOperator = op }
             var children: [Pattern] = []
-            var literals: [Literal] = []
-            var payloadVars: [String] = []
-            for (argument, kind) in zip(arguments, declared.arguments) {
-                switch kind {
-                case .child:
-                    if case .literal(let literal) = argument {
-                        throw PatternError("literal \(literal) where '\(name)' expects a child in \(pattern)")
-                    }
-                    children.append(argument)
-                case .literal(let literalKind):
-                    switch argument {
-                    case .literal(let literal):
-                        guard literal.kind == literalKind else {
-                            throw PatternError("'\(name)' expects \(literalKind), got \(literal) in \(pattern)")
-                        }
-                        literals.append(literal)
-                    case .variable(let variable): payloadVars.append(variable)
-                    case .apply:
-                        throw PatternError("'\(name)' expects a \(literalKind) literal, got \(argument)")
-                    }
+            let application = try PatternApplication(name, arguments, in: pattern, table: table) {
+                (argument) throws(PatternError) in
+                if case .literal(let literal) = argument {
+                    throw PatternError("literal \(literal) where '\(name)' expects a child in \(pattern)")
                 }
+                children.append(argument)
             }
+            let op = application.op
+            if input == nil { rootOperator = op }
+            let declared = application.declared
             var pmode = UInt32(EG_PAYLOAD_ANY)
             var p0: UInt32 = 0
             var p1: UInt32 = 0
-            if !payloadVars.isEmpty {
-                guard literals.isEmpty else {
-                    throw PatternError("'\(name)' mixes literal values and payload variables in \(pattern)")
-                }
-                let key = payloadVars.joined(separator: "\u{0}")
+            if let key = application.payloadKey {
                 if classRegister[key] != nil {
                     throw PatternError("variable '\(key)' is used both as an e-class and as a literal")
                 }
@@ -124,10 +102,7 @@ struct CompiledPattern {
                     payloadKinds[key] = declared.literalKinds
                 }
             } else if !declared.literalKinds.isEmpty {
-                let payload: UInt64
-                do { payload = try table.encode(literals, for: op) } catch {
-                    throw PatternError(error.description)
-                }
+                let payload = try application.encodedLiterals(table)
                 pmode = UInt32(EG_PAYLOAD_EQUAL)
                 p0 = UInt32(truncatingIfNeeded: payload)
                 p1 = UInt32(truncatingIfNeeded: payload >> 32)

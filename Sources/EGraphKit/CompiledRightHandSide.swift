@@ -29,38 +29,16 @@ struct CompiledRightHandSide {
                 throw PatternError("literal \(literal) where an e-class is expected in \(pattern)")
             case .apply(let name, let arguments):
                 if let index = shared[p] { return EG_RHS_NODE_BIT | index }
-                guard let op = table.id(named: name) else { throw PatternError("unknown operator '\(name)'") }
-                let declared = table[op]
-                guard arguments.count == declared.arguments.count else {
-                    throw PatternError("'\(name)' takes \(declared.arguments.count) argument(s), got \(arguments.count) in \(pattern)")
-                }
                 var children: [UInt32] = []
-                var literals: [Literal] = []
-                var payloadVars: [String] = []
-                for (argument, kind) in zip(arguments, declared.arguments) {
-                    switch kind {
-                    case .child: children.append(try source(argument))
-                    case .literal(let literalKind):
-                        switch argument {
-                        case .literal(let literal):
-                            guard literal.kind == literalKind else {
-                                throw PatternError("'\(name)' expects \(literalKind), got \(literal) in \(pattern)")
-                            }
-                            literals.append(literal)
-                        case .variable(let variable): payloadVars.append(variable)
-                        case .apply:
-                            throw PatternError("'\(name)' expects a \(literalKind) literal, got \(argument)")
-                        }
-                    }
+                let application = try PatternApplication(name, arguments, in: pattern, table: table) {
+                    (argument) throws(PatternError) in children.append(try source(argument))
                 }
+                let op = application.op
+                let declared = application.declared
                 var pmode = UInt32(EG_PAYLOAD_EQUAL)
                 var p0: UInt32 = 0
                 var p1: UInt32 = 0
-                if !payloadVars.isEmpty {
-                    guard literals.isEmpty else {
-                        throw PatternError("'\(name)' mixes literal values and payload variables in \(pattern)")
-                    }
-                    let key = payloadVars.joined(separator: "\u{0}")
+                if let key = application.payloadKey {
                     guard let word = lhs.payloadWord(key) else {
                         throw PatternError("payload variable '\(key)' is not bound by the left-hand side")
                     }
@@ -70,10 +48,7 @@ struct CompiledRightHandSide {
                     pmode = UInt32(EG_PAYLOAD_BIND)
                     p0 = UInt32(word)
                 } else {
-                    let payload: UInt64
-                    do { payload = try table.encode(literals, for: op) } catch {
-                        throw PatternError(error.description)
-                    }
+                    let payload = try application.encodedLiterals(table)
                     p0 = UInt32(truncatingIfNeeded: payload)
                     p1 = UInt32(truncatingIfNeeded: payload >> 32)
                 }

@@ -73,22 +73,6 @@ extension EgglogFormat {
     /// literals decoded from the payload and `children` in the child positions.
     static func application(_ op: OperatorID, payload: UInt64, children: [String],
                             operators: OperatorTable) -> String {
-        let declared = operators[op]
-        if declared.arguments.isEmpty { return "(\(declared.name))" }
-        let literals = operators.decode(payload, for: op) ?? []
-        var parts = [declared.name]
-        var nextChild = 0
-        var nextLiteral = 0
-        for argument in declared.arguments {
-            switch argument {
-            case .child:
-                parts.append(nextChild < children.count ? children[nextChild] : "?")
-                nextChild += 1
-            case .literal:
-                parts.append(nextLiteral < literals.count ? literal(literals[nextLiteral]) : "?")
-                nextLiteral += 1
-            }
-        }
-        return "(" + parts.joined(separator: " ") + ")"
+        operators.format(op, payload: payload, children: children, literal: literal)
     }
 }

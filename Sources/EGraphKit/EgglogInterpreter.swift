@@ -186,33 +186,20 @@ public final class EgglogInterpreter {
     /// Adds a ground term (constructor applications, literals, globals) and returns its
     /// class, or the literal it denotes.
     private func add(_ term: EgglogTerm) throws -> Value {
-        switch term {
-        case .integer(let v): return .literal(.int(v))
-        case .float(let v): return .literal(.float(v))
-        case .string(let v): return .literal(.string(v))
-        case .global(let index):
-            if case .eclass(let id) = globals[index] { return .eclass(try egraph.find(id)) }
-            return globals[index]
-        case .variable:
-            preconditionFailure("a checked program has no variables outside rules")
-        case .apply(let constructor, let arguments):
-            let op = OperatorID(rawValue: UInt32(constructor))
-            var children: [EClassID] = []
-            var literals: [Literal] = []
-            for argument in arguments {
-                switch try add(argument) {
-                case .eclass(let id): children.append(id)
-                case .literal(let literal): literals.append(literal)
-                }
-            }
-            let payload = try operators.encode(literals, for: op)
-            cachedExtractor = nil
-            return .eclass(try egraph.add(op: op.rawValue, payload: payload, children: children))
+        guard let value = try resolve(term, adding: true) else {
+            preconditionFailure("adding a ground term always yields a value")
         }
+        return value
     }
 
     /// Finds a ground term's class without adding anything; `nil` when it is absent.
     private func lookup(_ term: EgglogTerm) throws -> Value? {
+        try resolve(term, adding: false)
+    }
+
+    /// The value of a ground term: with `adding`, missing nodes are added (never `nil`);
+    /// without, `nil` as soon as a node is absent.
+    private func resolve(_ term: EgglogTerm, adding: Bool) throws -> Value? {
         switch term {
         case .integer(let v): return .literal(.int(v))
         case .float(let v): return .literal(.float(v))
@@ -227,14 +214,18 @@ public final class EgglogInterpreter {
             var children: [EClassID] = []
             var literals: [Literal] = []
             for argument in arguments {
-                switch try lookup(argument) {
+                switch try resolve(argument, adding: adding) {
                 case .none: return nil
                 case .eclass(let id): children.append(id)
                 case .literal(let literal): literals.append(literal)
                 }
             }
             let payload = try operators.encode(literals, for: op)
-            return try egraph.lookup(ENode(op: op.rawValue, payload: payload, children: children)).map(Value.eclass)
+            guard adding else {
+                return try egraph.lookup(ENode(op: op.rawValue, payload: payload, children: children)).map(Value.eclass)
+            }
+            cachedExtractor = nil
+            return .eclass(try egraph.add(op: op.rawValue, payload: payload, children: children))
         }
     }
 

@@ -220,6 +220,12 @@ public final class OperatorTable {
     /// The s-expression head and literals of a node, `(Const 0)` style, with `children`
     /// printed in their argument positions.
     public func format(_ op: OperatorID, payload: UInt64, children: [String]) -> String {
+        format(op, payload: payload, children: children, literal: \.description)
+    }
+
+    /// ``format(_:payload:children:)`` with each literal printed by `literal`.
+    func format(_ op: OperatorID, payload: UInt64, children: [String],
+                literal: (Literal) -> String) -> String {
         let declared = self[op]
         if declared.arguments.isEmpty { return "(\(declared.name))" }
         let literals = decode(payload, for: op) ?? []
@@ -232,7 +238,7 @@ public final class OperatorTable {
                 parts.append(nextChild < children.count ? children[nextChild] : "?")
                 nextChild += 1
             case .literal:
-                parts.append(nextLiteral < literals.count ? literals[nextLiteral].description : "?")
+                parts.append(nextLiteral < literals.count ? literal(literals[nextLiteral]) : "?")
                 nextLiteral += 1
             }
         }

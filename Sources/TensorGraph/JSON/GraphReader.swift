@@ -298,53 +298,67 @@ struct GraphReader {
         }
     }
 
-    private mutating func readIntegers(field: String, node: Int?) throws(GraphFormatError) -> [Int] {
+    /// Reads a JSON array, calling `element` once per element with the scanner at it;
+    /// a mistyped-field error "expected \(what), got …" when no array starts here.
+    private mutating func readArray(field: String, node: Int? = nil, of what: String,
+                                    _ element: (inout GraphReader) throws(GraphFormatError) -> Void)
+        throws(GraphFormatError)
+    {
         guard scanner.peek() == UInt8(ascii: "[") else {
             throw try unexpected(at: scanner.offset, node: node, field: field,
-                                "expected an array of integers, got \(scanner.kindOfNext())")
+                                "expected \(what), got \(scanner.kindOfNext())")
         }
+        try readElements(element)
+    }
+
+    /// Reads the elements of the array whose `[` is at the scanner.
+    private mutating func readElements(_ element: (inout GraphReader) throws(GraphFormatError) -> Void)
+        throws(GraphFormatError)
+    {
         scanner.offset += 1
-        var values: [Int] = []
-        if scanner.consume(UInt8(ascii: "]")) { return values }
+        if scanner.consume(UInt8(ascii: "]")) { return }
         repeat {
-            values.append(try readInteger(field: field, node: node))
+            try element(&self)
         } while try scanner.nextElement(closing: UInt8(ascii: "]"))
+    }
+
+    private mutating func readIntegers(field: String, node: Int?) throws(GraphFormatError) -> [Int] {
+        var values: [Int] = []
+        try readArray(field: field, node: node, of: "an array of integers") { (reader) throws(GraphFormatError) in
+            values.append(try reader.readInteger(field: field, node: node))
+        }
         return values
     }
 
     private mutating func readFloats(field: String, node: Int?) throws(GraphFormatError) -> [Float] {
         // The caller has checked that an array follows.
-        scanner.offset += 1
         var values: [Float] = []
-        if scanner.consume(UInt8(ascii: "]")) { return values }
-        repeat {
-            let start = scanner.offset
-            guard let next = scanner.peek(), next == UInt8(ascii: "-") || (0x30...0x39).contains(next) else {
-                throw try unexpected(at: max(start, scanner.offset), node: node, field: field,
-                                    "expected a number, got \(scanner.kindOfNext())")
-            }
-            let range = try scanner.readNumber()
-            guard let value = scanner.float(range) else {
-                throw scanner.error(.mistypedField, at: range.lowerBound, node: node, field: field,
-                                    "\(String(decoding: scanner.bytes[range], as: UTF8.self)) is not a finite 32-bit float")
-            }
-            values.append(value)
-        } while try scanner.nextElement(closing: UInt8(ascii: "]"))
+        try readElements { (reader) throws(GraphFormatError) in
+            values.append(try reader.readFloat(field: field, node: node))
+        }
         return values
+    }
+
+    private mutating func readFloat(field: String, node: Int?) throws(GraphFormatError) -> Float {
+        let start = scanner.offset
+        guard let next = scanner.peek(), next == UInt8(ascii: "-") || (0x30...0x39).contains(next) else {
+            throw try unexpected(at: max(start, scanner.offset), node: node, field: field,
+                                "expected a number, got \(scanner.kindOfNext())")
+        }
+        let range = try scanner.readNumber()
+        guard let value = scanner.float(range) else {
+            throw scanner.error(.mistypedField, at: range.lowerBound, node: node, field: field,
+                                "\(String(decoding: scanner.bytes[range], as: UTF8.self)) is not a finite 32-bit float")
+        }
+        return value
     }
 
     // MARK: Nodes
 
     private mutating func readNodes() throws(GraphFormatError) {
-        guard scanner.peek() == UInt8(ascii: "[") else {
-            throw try unexpected(at: scanner.offset, field: "nodes",
-                                "expected an array of nodes, got \(scanner.kindOfNext())")
+        try readArray(field: "nodes", of: "an array of nodes") { (reader) throws(GraphFormatError) in
+            try reader.readNode(index: reader.nodes.count)
         }
-        scanner.offset += 1
-        if scanner.consume(UInt8(ascii: "]")) { return }
-        repeat {
-            try readNode(index: nodes.count)
-        } while try scanner.nextElement(closing: UInt8(ascii: "]"))
     }
 
     private mutating func readNode(index: Int) throws(GraphFormatError) {
@@ -482,15 +496,9 @@ struct GraphReader {
     // MARK: Derived parameters
 
     private mutating func readDerivedParams() throws(GraphFormatError) {
-        guard scanner.peek() == UInt8(ascii: "[") else {
-            throw try unexpected(at: scanner.offset, field: "derived_params",
-                                "expected an array, got \(scanner.kindOfNext())")
+        try readArray(field: "derived_params", of: "an array") { (reader) throws(GraphFormatError) in
+            reader.derivedParams.append(try reader.readDerivedParam(index: reader.derivedParams.count))
         }
-        scanner.offset += 1
-        if scanner.consume(UInt8(ascii: "]")) { return }
-        repeat {
-            derivedParams.append(try readDerivedParam(index: derivedParams.count))
-        } while try scanner.nextElement(closing: UInt8(ascii: "]"))
     }
 
     private mutating func readDerivedParam(index: Int) throws(GraphFormatError) -> DerivedParam {
