@@ -532,37 +532,34 @@ struct GraphReader {
     }
 
     private mutating func readSources(prefix: String) throws(GraphFormatError) -> [DerivedParam.Source] {
-        guard scanner.peek() == UInt8(ascii: "[") else {
-            throw try unexpected(at: scanner.offset, field: prefix,
-                                "expected an array, got \(scanner.kindOfNext())")
+        var sources: [DerivedParam.Source] = []
+        try readArray(field: prefix, of: "an array") { (reader) throws(GraphFormatError) in
+            sources.append(try reader.readSource(field: "\(prefix)[\(sources.count)]"))
+        }
+        return sources
+    }
+
+    private mutating func readSource(field: String) throws(GraphFormatError) -> DerivedParam.Source {
+        let start = scanner.offset
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw try unexpected(at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
         }
         scanner.offset += 1
-        var sources: [DerivedParam.Source] = []
-        if scanner.consume(UInt8(ascii: "]")) { return sources }
-        repeat {
-            let field = "\(prefix)[\(sources.count)]"
-            let start = scanner.offset
-            guard scanner.peek() == UInt8(ascii: "{") else {
-                throw try unexpected(at: start, field: field, "expected an object, got \(scanner.kindOfNext())")
-            }
-            scanner.offset += 1
-            var name: String?, cols: Int?
-            if !scanner.consume(UInt8(ascii: "}")) {
-                repeat {
-                    switch try scanner.readKey() {
-                    case "name": name = try readString(field: "\(field).name")
-                    case "cols": cols = try readInteger(field: "\(field).cols")
-                    default: try scanner.skipValue()
-                    }
-                } while try scanner.nextElement(closing: UInt8(ascii: "}"))
-            }
-            guard let name, let cols else {
-                throw scanner.error(.missingField, at: start, field: "\(field).\(name == nil ? "name" : "cols")",
-                                    "a source needs \"name\" and \"cols\"")
-            }
-            sources.append(DerivedParam.Source(name: name, cols: cols))
-        } while try scanner.nextElement(closing: UInt8(ascii: "]"))
-        return sources
+        var name: String?, cols: Int?
+        if !scanner.consume(UInt8(ascii: "}")) {
+            repeat {
+                switch try scanner.readKey() {
+                case "name": name = try readString(field: "\(field).name")
+                case "cols": cols = try readInteger(field: "\(field).cols")
+                default: try scanner.skipValue()
+                }
+            } while try scanner.nextElement(closing: UInt8(ascii: "}"))
+        }
+        guard let name, let cols else {
+            throw scanner.error(.missingField, at: start, field: "\(field).\(name == nil ? "name" : "cols")",
+                                "a source needs \"name\" and \"cols\"")
+        }
+        return DerivedParam.Source(name: name, cols: cols)
     }
 
     private mutating func readTransform(field: String) throws(GraphFormatError) -> DerivedParam.Transform {
