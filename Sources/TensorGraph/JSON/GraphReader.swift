@@ -242,20 +242,7 @@ struct GraphReader {
     /// The offset of `field`'s value in node `node`'s object, found by scanning it again.
     private func fieldOffset(node: Int, field: String?) -> Int? {
         guard let field else { return nil }
-        var s = scanner
-        s.offset = nodeStarts[node]
-        do {
-            try s.expect(UInt8(ascii: "{"), "{")
-            repeat {
-                let key = try s.readKey()
-                s.skipWhitespace()
-                if key == field { return s.offset }
-                try s.skipValue()
-            } while try s.nextElement(closing: UInt8(ascii: "}"))
-        } catch {
-            return nil
-        }
-        return nil
+        return fieldOffset(in: nodeStarts[node], field)
     }
 
     // MARK: Values
