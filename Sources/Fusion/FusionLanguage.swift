@@ -48,6 +48,10 @@ final class FusionLanguage {
     let parameter: UInt32
     /// The `Input` operator.
     private let input: UInt32
+    /// The `CacheWrite` operator.
+    let cacheWrite: UInt32
+    /// The one-input and two-input RoPE operators.
+    private let rope: UInt32, ropeOffset: UInt32, ropeGrad: UInt32, ropeGradOffset: UInt32
 
     /// The operator of `op` (leaves, the most numerous new payloads, without hashing the
     /// op's name).
@@ -79,6 +83,11 @@ final class FusionLanguage {
         winogradWeight = operatorIDs["WinogradWeight"]!
         parameter = operatorIDs["Parameter"]!
         input = operatorIDs["Input"]!
+        cacheWrite = operatorIDs["CacheWrite"]!
+        rope = operatorIDs["RoPE"]!
+        ropeOffset = operatorIDs["RoPE+offset"]!
+        ropeGrad = operatorIDs["RoPEGrad"]!
+        ropeGradOffset = operatorIDs["RoPEGrad+offset"]!
     }
 
     /// Every operator's name and arguments (the payload literal, then its children), in
@@ -122,10 +131,13 @@ final class FusionLanguage {
                 recent[slot] = payload
             }
         }
-        let entry = payloads[Int(payload)]
-        if node.inputs.count == 2, case .rope = node.op { return (payload, operatorIDs["RoPE+offset"]!) }
-        if node.inputs.count == 2, case .ropeGrad = node.op { return (payload, operatorIDs["RoPEGrad+offset"]!) }
-        return (payload, entry.operatorID)
+        // Only the operator is read (no copy of the payload's op and type).
+        let operatorID = payloads[Int(payload)].operatorID
+        if node.inputs.count == 2 {
+            if operatorID == rope { return (payload, ropeOffset) }
+            if operatorID == ropeGrad { return (payload, ropeGradOffset) }
+        }
+        return (payload, operatorID)
     }
 
     private static let recentSlots = 256

@@ -47,13 +47,12 @@ struct GraphEncoding {
                     }
                 }
                 entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
-                switch nodes[index].op {
-                case .cacheWrite:
+                // Decided by the operator id: the op is matched only for parameters.
+                if op == language.cacheWrite {
                     pinned[index] = true
-                case .parameter(let name) where name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd"):
+                } else if op == language.parameter, case .parameter(let name) = nodes[index].op,
+                          name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd") {
                     derivedLooking.append((index, name))
-                default:
-                    break
                 }
             }
         }
