@@ -114,6 +114,7 @@ final class FusionLanguage {
     /// values and types are found by comparison, without hashing).
     ///
     /// - Complexity: O(size of op and type) expected.
+    @inline(__always)
     func encode(_ node: Node) -> (payload: UInt64, operator: UInt32) {
         let payload: UInt64
         if Self.isUnique(node.op) {
