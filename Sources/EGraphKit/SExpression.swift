@@ -61,7 +61,14 @@ public indirect enum SExpression: Hashable, Sendable {
     ///   an unterminated string or a bad number.
     /// - Complexity: O(length of text).
     public static func parseAll(_ text: String) throws(SyntaxError) -> [SExpression] {
-        var reader = SExpressionReader(text)
+        if SExpressionReader<UInt8>.isPlain(text) {
+            return try readAll(SExpressionReader<UInt8>(Array(text.utf8)))
+        }
+        return try readAll(SExpressionReader<Character>(Array(text)))
+    }
+
+    private static func readAll<Unit>(_ reader: SExpressionReader<Unit>) throws(SyntaxError) -> [SExpression] {
+        var reader = reader
         var result: [SExpression] = []
         while let expression = try reader.next() { result.append(expression) }
         return result
@@ -71,7 +78,14 @@ public indirect enum SExpression: Hashable, Sendable {
     ///
     /// - Throws: ``SyntaxError`` when the text holds none, more than one, or bad syntax.
     public static func parse(_ text: String) throws(SyntaxError) -> SExpression {
-        var reader = SExpressionReader(text)
+        if SExpressionReader<UInt8>.isPlain(text) {
+            return try readOne(SExpressionReader<UInt8>(Array(text.utf8)))
+        }
+        return try readOne(SExpressionReader<Character>(Array(text)))
+    }
+
+    private static func readOne<Unit>(_ reader: SExpressionReader<Unit>) throws(SyntaxError) -> SExpression {
+        var reader = reader
         guard let first = try reader.next() else {
             throw SyntaxError("expected an expression", at: reader.location)
         }
@@ -82,26 +96,65 @@ public indirect enum SExpression: Hashable, Sendable {
     }
 }
 
+/// One unit the reader steps over: a `Character`, or a byte of plain text (ASCII
+/// without carriage returns, where bytes and characters coincide and lines and columns
+/// count the same).
+protocol SExpressionUnit: Equatable {
+    /// The unit of an ASCII byte.
+    init(asciiByte: UInt8)
+    /// Whether the unit is whitespace (as `Character.isWhitespace`).
+    var isWhitespace: Bool { get }
+    /// The unit as a character.
+    var character: Character { get }
+    /// The text of a run of units.
+    static func text(_ units: ArraySlice<Self>) -> String
+}
+
+extension Character: SExpressionUnit {
+    init(asciiByte: UInt8) { self = Character(Unicode.Scalar(asciiByte)) }
+    var character: Character { self }
+    static func text(_ units: ArraySlice<Character>) -> String { String(units) }
+}
+
+extension UInt8: SExpressionUnit {
+    init(asciiByte: UInt8) { self = asciiByte }
+    var isWhitespace: Bool { self == 32 || (self >= 9 && self <= 13) }
+    var character: Character { Character(Unicode.Scalar(self)) }
+    static func text(_ units: ArraySlice<UInt8>) -> String { String(decoding: units, as: UTF8.self) }
+}
+
 /// A character-level reader that produces one top-level s-expression at a time.
-struct SExpressionReader {
-    private let characters: [Character]
+struct SExpressionReader<Unit: SExpressionUnit> {
+    private let characters: [Unit]
     private var index = 0
     private var line = 1
     private var column = 1
 
-    init(_ text: String) { characters = Array(text) }
+    init(_ units: [Unit]) { characters = units }
+
+    private static var open: Unit { Unit(asciiByte: UInt8(ascii: "(")) }
+    private static var close: Unit { Unit(asciiByte: UInt8(ascii: ")")) }
+    private static var semicolon: Unit { Unit(asciiByte: UInt8(ascii: ";")) }
+    private static var quote: Unit { Unit(asciiByte: UInt8(ascii: "\"")) }
+    private static var backslash: Unit { Unit(asciiByte: UInt8(ascii: "\\")) }
+    private static var newline: Unit { Unit(asciiByte: UInt8(ascii: "\n")) }
+
+    /// Whether `text` can be read byte by byte: ASCII without carriage returns.
+    static func isPlain(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 && $0 != 13 }
+    }
 
     var location: SourceLocation { SourceLocation(line: line, column: column) }
 
     mutating func next() throws(SyntaxError) -> SExpression? {
         skipTrivia()
         guard index < characters.count else { return nil }
-        if characters[index] == ")" { throw SyntaxError("unexpected ')'", at: location) }
+        if characters[index] == Self.close { throw SyntaxError("unexpected ')'", at: location) }
         return try readExpression()
     }
 
     private mutating func advance() {
-        if characters[index] == "\n" {
+        if characters[index] == Self.newline {
             line += 1
             column = 1
         } else {
@@ -113,8 +166,8 @@ struct SExpressionReader {
     private mutating func skipTrivia() {
         while index < characters.count {
             let c = characters[index]
-            if c == ";" {
-                while index < characters.count && characters[index] != "\n" { advance() }
+            if c == Self.semicolon {
+                while index < characters.count && characters[index] != Self.newline { advance() }
             } else if c.isWhitespace {
                 advance()
             } else {
@@ -126,7 +179,7 @@ struct SExpressionReader {
     private mutating func readExpression() throws(SyntaxError) -> SExpression {
         let start = location
         let c = characters[index]
-        if c == "(" {
+        if c == Self.open {
             advance()
             var items: [SExpression] = []
             while true {
@@ -134,22 +187,21 @@ struct SExpressionReader {
                 guard index < characters.count else {
                     throw SyntaxError("unbalanced '(': missing ')'", at: start)
                 }
-                if characters[index] == ")" {
+                if characters[index] == Self.close {
                     advance()
                     return .list(items, start)
                 }
                 items.append(try readExpression())
             }
         }
-        if c == "\"" { return try readString(start) }
-        var token = ""
+        if c == Self.quote { return try readString(start) }
+        let first = index
         while index < characters.count {
             let d = characters[index]
-            if d.isWhitespace || d == "(" || d == ")" || d == ";" || d == "\"" { break }
-            token.append(d)
+            if d.isWhitespace || d == Self.open || d == Self.close || d == Self.semicolon || d == Self.quote { break }
             advance()
         }
-        return try classify(token, at: start)
+        return try classify(Unit.text(characters[first..<index]), at: start)
     }
 
     private mutating func readString(_ start: SourceLocation) throws(SyntaxError) -> SExpression {
@@ -157,25 +209,25 @@ struct SExpressionReader {
         var value = ""
         while index < characters.count {
             let c = characters[index]
-            if c == "\"" {
+            if c == Self.quote {
                 advance()
                 return .string(value, start)
             }
-            if c == "\\" {
+            if c == Self.backslash {
                 advance()
                 guard index < characters.count else { break }
-                switch characters[index] {
+                switch characters[index].character {
                 case "n": value.append("\n")
                 case "t": value.append("\t")
                 case "\"": value.append("\"")
                 case "\\": value.append("\\")
                 default:
-                    throw SyntaxError("unknown escape '\\\(characters[index])'", at: location)
+                    throw SyntaxError("unknown escape '\\\(characters[index].character)'", at: location)
                 }
                 advance()
                 continue
             }
-            value.append(c)
+            value.append(c.character)
             advance()
         }
         throw SyntaxError("unterminated string", at: start)
