@@ -33,9 +33,15 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
     /// blocks of 32 (20 bytes per `q4_0` block, 36 per `q8_0` block).
     ///
     /// - Complexity: O(rank).
-    public var byteSize: Int {
-        let blocks = (elementCount + dtype.blockElements - 1) / dtype.blockElements
-        return blocks * dtype.blockBytes
+    @inlinable public var byteSize: Int {
+        // Per dtype, so that the block division is by a constant (a shift).
+        let count = elementCount
+        switch dtype {
+        case .f32, .u32: return count * 4
+        case .f16: return count * 2
+        case .q4_0: return (count + 31) / 32 * 20
+        case .q8_0: return (count + 31) / 32 * 36
+        }
     }
 
     /// `f32 [4, 784]`.
