@@ -51,7 +51,7 @@ struct GraphEncoding {
                 if op == language.cacheWrite {
                     pinned[index] = true
                 } else if op == language.parameter, case .parameter(let name) = nodes[index].op,
-                          name.utf8.contains(UInt8(ascii: "+")) || name.hasSuffix(":winograd") {
+                          Self.isDerivedLooking(name) {
                     derivedLooking.append((index, name))
                 }
             }
@@ -76,6 +76,23 @@ struct GraphEncoding {
         self.parameterClasses = parameters
         self.pinned = pinned
         self.isSink = isSink
+    }
+
+    /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
+    ///
+    /// The bytes are scanned in place; `hasSuffix` (character comparison) runs only when
+    /// the last bytes already spell the suffix.
+    ///
+    /// - Complexity: O(name length).
+    static func isDerivedLooking(_ name: String) -> Bool {
+        let plus = UInt8(ascii: "+")
+        let hasPlus = name.utf8.withContiguousStorageIfAvailable { $0.contains(plus) }
+            ?? name.utf8.contains(plus)
+        if hasPlus { return true }
+        let suffix = ":winograd".utf8
+        let utf8 = name.utf8
+        guard utf8.count >= suffix.count, utf8.suffix(suffix.count).elementsEqual(suffix) else { return false }
+        return name.hasSuffix(":winograd")
     }
 
     /// The extraction roots: the classes of outputs, side effects and nodes nobody
