@@ -50,7 +50,7 @@ public enum CostModel: Hashable, Sendable {
     ///
     /// - Complexity: O(inputs + rank).
     public func cost(of op: Op, inputs: [TensorType], output: TensorType) -> Double {
-        kernelCost(KernelClass(op), output: TypeFacts(output), inputCount: inputs.count) { TypeFacts(inputs[$0]) }
+        kernelCost(KernelClass.of(op), output: TypeFacts(output), inputCount: inputs.count) { TypeFacts(inputs[$0]) }
     }
 
     /// The total cost of a graph's live nodes.
@@ -61,7 +61,7 @@ public enum CostModel: Hashable, Sendable {
         graph.nodes.withUnsafeBufferPointer { nodes in
             var total = 0.0
             for index in nodes.indices where !nodes[index].isNop {
-                let kernel = KernelClass(nodes[index].op)
+                let kernel = KernelClass.of(nodes[index].op)
                 if kernel.isFree(self) { continue }
                 nodes[index].inputs.withUnsafeBufferPointer { inputs in
                     total += kernelCost(kernel, output: TypeFacts(nodes[index].type), inputCount: inputs.count) {
@@ -180,11 +180,13 @@ struct TypeFacts {
     /// - Complexity: O(rank).
     @inline(__always)
     init(_ type: TensorType) {
-        bytes = Double(type.byteSize)
         let shape = type.shape
+        var count = 1
+        for d in shape { count *= d }
+        elements = count
+        bytes = Double(TensorType.byteSize(type.dtype, elements: count))
         dim0 = shape.isEmpty ? 1 : Double(shape[0])
         dim1 = shape.count > 1 ? Double(shape[1]) : 1
-        elements = type.elementCount
     }
 }
 
@@ -242,69 +244,68 @@ struct KernelClass {
         self.flatCost = flatCost
     }
 
-    /// The class of `op`.
+    /// The class of `op` (a function, so that `op` is borrowed, not copied).
     ///
     /// - Complexity: O(1).
-    init(_ op: Op) {
+    static func of(_ op: Op) -> KernelClass {
         switch op {
-        case .parameter, .input, .constant, .nop:
-            self.init(kind: .free, flatCost: 0)
-            return
-        default:
-            break
+        case .parameter, .input, .constant, .nop: return leaf
+        default: break
         }
-        self.init(kind: .memory, flatCost: CostModel.isFusedKernel(op) ? 9 : 10)
+        var k = KernelClass(kind: .memory, flatCost: CostModel.isFusedKernel(op) ? 9 : 10)
         func heads(_ h: AttentionHeads) -> Double { Double(h.numHeads * h.headDim) }
         switch op {
         case .identity:
-            kind = .free
+            k.kind = .free
         case .matMul, .matMulBT, .fusedMatMulAdd, .fusedMatMulBTAdd:
-            kind = .matMul
+            k.kind = .matMul
         case .matMulAT, .fusedMatMulATAdd:
-            kind = .matMulAT
+            k.kind = .matMulAT
         case .fusedRmsNormMatMul:
-            kind = .rmsNormMatMul
+            k.kind = .rmsNormMatMul
         case .embedding:
-            kind = .embedding
+            k.kind = .embedding
         case .cacheWrite:
-            kind = .cacheWrite
+            k.kind = .cacheWrite
         case .causalAttention(let h), .causalAttentionRoPE(let h, _):
-            kind = .attention
-            factor = 2
-            self.heads = heads(h)
+            k.kind = .attention
+            k.factor = 2
+            k.heads = heads(h)
         case .fullAttention(let h), .crossAttention(let h), .multiHeadAttn(let h, _):
-            kind = .attention
-            factor = 4
-            self.heads = heads(h)
+            k.kind = .attention
+            k.factor = 4
+            k.heads = heads(h)
         case .slidingWindowAttention(let h, let window):
-            kind = .slidingWindowAttention
-            self.heads = heads(h)
-            extra = Double(window)
+            k.kind = .slidingWindowAttention
+            k.heads = heads(h)
+            k.extra = Double(window)
         case .multiHeadAttnGradQ(_, let h, _), .multiHeadAttnGradK(_, let h, _),
              .multiHeadAttnGradV(_, let h, _):
-            kind = .attentionGrad
-            self.heads = heads(h)
+            k.kind = .attentionGrad
+            k.heads = heads(h)
         case .cachedAttention(let h):
-            kind = .cachedAttention
-            self.heads = heads(h)
-        case .conv2d(let g), .conv2dGradInput(let g), .conv2dGradWeight(let g):
-            kind = .conv
-            if case .conv2d = op {
-                perSample = g.inChannels * g.inH * g.inW
-            } else {
-                perSample = g.outChannels * g.outH * g.outW
-            }
-            self.heads = Double(g.outChannels * g.outH * g.outW)
-            extra = Double(g.inChannels * g.kernelH * g.kernelW)
+            k.kind = .cachedAttention
+            k.heads = heads(h)
+        case .conv2d(let g):
+            k.kind = .conv
+            k.perSample = g.inChannels * g.inH * g.inW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * g.kernelH * g.kernelW)
+        case .conv2dGradInput(let g), .conv2dGradWeight(let g):
+            k.kind = .conv
+            k.perSample = g.outChannels * g.outH * g.outW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * g.kernelH * g.kernelW)
         case .winogradConv2d(let w):
-            kind = .winograd
+            k.kind = .winograd
             let g = w.conv2d
-            perSample = g.inChannels * g.inH * g.inW
-            self.heads = Double(g.outChannels * g.outH * g.outW)
-            extra = Double(g.inChannels * 9)
+            k.perSample = g.inChannels * g.inH * g.inW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * 9)
         default:
             break
         }
+        return k
     }
 
     /// Whether the kernel costs nothing under `model`.
