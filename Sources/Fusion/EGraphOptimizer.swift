@@ -66,12 +66,10 @@ struct EGraphOptimizer {
         let (extraction, homes, enodeCost): (FusionExtractor, [Int32], [Double]) = egraph.withNodeStorage { storage in
             let canonical = FusionExtractor.canonicalClasses(storage)
             let enodeCost = Self.enodeCosts(storage, language: language, model: costModel)
-            var absorbed: [UInt32: [UInt32]] = [:]
-            for (node, classes) in context.absorbed { absorbed[node] = classes.map(\.rawValue) }
             let homes = encoding.homes(canonical: canonical)
             return (FusionExtractor(storage: storage, canonical: canonical, originalCount: encoding.originalCount,
                                     ownCost: enodeCost, roots: encoding.roots(storage, homes: homes, canonical: canonical),
-                                    absorbed: absorbed), homes, enodeCost)
+                                    absorbed: context.absorbed), homes, enodeCost)
         }
         report.extractTime = Fusion.seconds(since: clock)
 
@@ -107,7 +105,7 @@ struct EGraphOptimizer {
         let kernels = language.payloads.map { payload -> (kernel: KernelClass, type: UInt32) in
             let op = payload.operatorID
             if op == parameter || op == input || op == constant { return (.leaf, payload.typeID) }
-            return (KernelClass(payload.op), payload.typeID)
+            return (KernelClass.of(payload.op), payload.typeID)
         }
         return kernels.withUnsafeBufferPointer { kernels in
             let type = [UInt32](unsafeUninitializedCapacity: storage.count) { type, initialized in
