@@ -72,6 +72,18 @@ public struct ENodeBatch: Sendable {
         return finishEntry(op: op, payload: payload)
     }
 
+    /// Appends an entry with `childCount` children, child `k` being `child(k)`, and returns
+    /// its index. The children go straight into the flat child array (no array of
+    /// children is built per entry).
+    ///
+    /// - Complexity: Amortised O(childCount).
+    @inlinable @discardableResult
+    public mutating func append(op: UInt32, payload: UInt64, childCount: Int,
+                                child: (Int) -> Child) -> Int {
+        for k in 0..<childCount { children.append(child(k).raw) }
+        return finishEntry(op: op, payload: payload)
+    }
+
     /// Appends an entry whose children are all existing classes and returns its index.
     ///
     /// - Complexity: Amortised O(children.count).
@@ -92,7 +104,8 @@ public struct ENodeBatch: Sendable {
         children.removeAll(keepingCapacity: true)
     }
 
-    private mutating func finishEntry(op: UInt32, payload: UInt64) -> Int {
+    @inlinable
+    mutating func finishEntry(op: UInt32, payload: UInt64) -> Int {
         ops.append(op)
         payloads.append(payload)
         childOffsets.append(UInt32(truncatingIfNeeded: children.count))

@@ -109,6 +109,21 @@ public final class OperatorTable {
     /// Creates an empty table.
     public init() {}
 
+    /// A new table with the same operators, strings and tuples; later declarations and
+    /// interning in either table do not affect the other.
+    ///
+    /// - Complexity: O(1) (the storage is shared until one of the tables changes it).
+    public func copy() -> OperatorTable {
+        let table = OperatorTable()
+        table.operatorList = operatorList
+        table.idsByName = idsByName
+        table.strings = strings
+        table.stringIDs = stringIDs
+        table.tuples = tuples
+        table.tupleIDs = tupleIDs
+        return table
+    }
+
     /// The number of declared operators.
     public var count: Int { operatorList.count }
 

@@ -30,12 +30,27 @@ public struct Rewrite {
         case pattern(Pattern)
         /// Call this closure.
         case custom(Applier)
+        /// Instantiate this numbered pattern (over the variables of a numbered left-hand
+        /// side) and union it with the match.
+        case numbered(OperatorPattern.Term)
+    }
+
+    /// A left-hand side as written: with names, or numbered.
+    enum LeftHandSide {
+        case named(Pattern)
+        case numbered(OperatorPattern)
     }
 
     /// The rule's name (reports and logs use it).
     public let name: String
-    /// The left-hand side.
-    public let lhs: Pattern
+    /// The left-hand side (a numbered one with its variables named `c<k>` and `p<j>`).
+    public var lhs: Pattern {
+        switch left {
+        case .named(let pattern): pattern
+        case .numbered(let pattern): pattern.pattern
+        }
+    }
+    let left: LeftHandSide
     /// The right-hand side.
     public let action: Action
     /// The condition, if any.
@@ -44,8 +59,25 @@ public struct Rewrite {
     /// A rule `lhs => rhs`, optionally conditional.
     public init(_ name: String, _ lhs: Pattern, _ rhs: Pattern, condition: Condition? = nil) {
         self.name = name
-        self.lhs = lhs
+        self.left = .named(lhs)
         self.action = .pattern(rhs)
+        self.condition = condition
+    }
+
+    /// A rule `lhs => rhs` over operator ids and numbered variables, optionally conditional
+    /// (checked when the runner compiles it).
+    public init(_ name: String, _ lhs: OperatorPattern, _ rhs: OperatorPattern.Term, condition: Condition? = nil) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .numbered(rhs)
+        self.condition = condition
+    }
+
+    /// A rule with a numbered left-hand side and a custom applier.
+    public init(_ name: String, _ lhs: OperatorPattern, condition: Condition? = nil, applier: @escaping Applier) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .custom(applier)
         self.condition = condition
     }
 
@@ -59,7 +91,7 @@ public struct Rewrite {
     /// A rule with a custom applier.
     public init(_ name: String, _ lhs: Pattern, condition: Condition? = nil, applier: @escaping Applier) {
         self.name = name
-        self.lhs = lhs
+        self.left = .named(lhs)
         self.action = .custom(applier)
         self.condition = condition
     }

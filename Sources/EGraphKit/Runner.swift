@@ -77,11 +77,30 @@ public final class Runner {
         self.logger = logger
         var compiled: [(CompiledPattern, CompiledRightHandSide?)] = []
         for rule in rules {
-            do {
-                let lhs = try CompiledPattern(rule.lhs, table: table)
+            do throws(PatternError) {
+                let lhs: CompiledPattern
+                var payloadCount = 0
+                switch rule.left {
+                case .named(let pattern): lhs = try CompiledPattern(pattern, table: table)
+                case .numbered(let pattern):
+                    guard pattern.table === table else {
+                        throw PatternError("the left-hand side was built for another operator table")
+                    }
+                    lhs = try CompiledPattern(pattern)
+                    payloadCount = pattern.payloadVariableCount
+                }
                 switch rule.action {
                 case .pattern(let rhs):
+                    guard case .named = rule.left else {
+                        throw PatternError("a named right-hand side needs a named left-hand side")
+                    }
                     compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table)))
+                case .numbered(let rhs):
+                    guard case .numbered = rule.left else {
+                        throw PatternError("a numbered right-hand side needs a numbered left-hand side")
+                    }
+                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
+                                                                    table: table)))
                 case .custom:
                     compiled.append((lhs, nil))
                 }

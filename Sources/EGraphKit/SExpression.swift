@@ -58,7 +58,8 @@ public indirect enum SExpression: Hashable, Sendable {
     /// the line.
     ///
     /// - Throws: ``SyntaxError`` naming the line and column of an unbalanced parenthesis,
-    ///   an unterminated string or a bad number.
+    ///   an unterminated string, a bad number, or a list nested deeper than
+    ///   ``maximumNesting`` levels.
     /// - Complexity: O(length of text).
     public static func parseAll(_ text: String) throws(SyntaxError) -> [SExpression] {
         if SExpressionReader<UInt8>.isPlain(text) {
@@ -73,6 +74,12 @@ public indirect enum SExpression: Hashable, Sendable {
         while let expression = try reader.next() { result.append(expression) }
         return result
     }
+
+    /// The deepest list nesting the reader accepts (a list inside 1,000 lists is
+    /// rejected). Reading, checking and evaluating a term recurse once per level, so a
+    /// bound keeps hostile or generated text from overflowing the stack; real programs
+    /// nest a few dozen levels at most.
+    public static let maximumNesting = 1_000
 
     /// Reads exactly one s-expression.
     ///
@@ -129,6 +136,8 @@ struct SExpressionReader<Unit: SExpressionUnit> {
     private var index = 0
     private var line = 1
     private var column = 1
+    /// The number of lists open around the current position.
+    private var depth = 0
 
     init(_ units: [Unit]) { characters = units }
 
@@ -180,6 +189,11 @@ struct SExpressionReader<Unit: SExpressionUnit> {
         let start = location
         let c = characters[index]
         if c == Self.open {
+            guard depth < SExpression.maximumNesting else {
+                throw SyntaxError("lists nested deeper than \(SExpression.maximumNesting) levels", at: start)
+            }
+            depth += 1
+            defer { depth -= 1 }
             advance()
             var items: [SExpression] = []
             while true {

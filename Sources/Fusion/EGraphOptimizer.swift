@@ -5,12 +5,15 @@ import TensorGraph
 /// The ``OptimizationStrategy/egraph`` strategy: encode, saturate, extract, rebuild.
 struct EGraphOptimizer {
     let input: Graph
+    /// The live nodes of `input` in a topological order (from the structure check).
+    let order: [Int]
     let options: OptimizeOptions
     /// Filled in by ``run()``.
     private(set) var report: OptimizeReport
 
-    init(graph: Graph, options: OptimizeOptions) {
+    init(graph: Graph, order: [Int], options: OptimizeOptions) {
         input = graph
+        self.order = order
         self.options = options
         report = OptimizeReport(
             strategy: .egraph, input: graph, eclassCount: 0, enodeCount: 0, iterations: 0,
@@ -36,7 +39,7 @@ struct EGraphOptimizer {
         var clock = ContinuousClock.now
         let language = FusionLanguage()
         let egraph = EGraph()
-        let encoding = try GraphEncoding(input, into: egraph, language: language)
+        let encoding = try GraphEncoding(input, order: order, into: egraph, language: language)
         report.encodeTime = Fusion.seconds(since: clock)
         logger.debug("encoded \(input.count) nodes as \(egraph.nodeCount) e-nodes")
 

@@ -42,13 +42,19 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Checks what the optimizer relies on: ids in range, arities, no live node reading a
     /// `Nop`, outputs live, no cycle.
     ///
+    /// - Returns: The live nodes in a topological order (the order of
+    ///   `EgglogEncoding.topologicalOrder`: id order when every input precedes its node).
     /// - Complexity: O(n + total inputs).
-    static func checkStructure(of graph: Graph) throws(FusionError) {
+    @discardableResult
+    static func checkStructure(of graph: Graph) throws(FusionError) -> [Int] {
         let nodes = graph.nodes
         var ordered = true
+        var live: [Int] = []
+        live.reserveCapacity(nodes.count)
         // Nodes are read in place (no copy of each node and its arrays).
         try nodes.withUnsafeBufferPointer { (nodes) throws(FusionError) in
             for index in nodes.indices where !nodes[index].isNop {
+                live.append(index)
                 let id = nodes[index].id
                 let inputCount = nodes[index].inputs.count
                 if let arity = nodes[index].op.arity, !arity.contains(inputCount) {
@@ -79,15 +85,15 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                 throw FusionError(.outputIsNop, node: output, message: "outputs[\(position)] is a Nop")
             }
         }
-        if !ordered {
-            let order = EgglogEncoding.topologicalOrder(graph)
-            var position = [Int](repeating: -1, count: nodes.count)
-            for (i, index) in order.enumerated() { position[index] = i }
-            for index in order {
-                for input in nodes[index].inputs where position[input.index] >= position[index] {
-                    throw FusionError(.cycle, node: nodes[index].id, message: "the node is on a cycle")
-                }
+        if ordered { return live }
+        let order = EgglogEncoding.topologicalOrder(graph)
+        var position = [Int](repeating: -1, count: nodes.count)
+        for (i, index) in order.enumerated() { position[index] = i }
+        for index in order {
+            for input in nodes[index].inputs where position[input.index] >= position[index] {
+                throw FusionError(.cycle, node: nodes[index].id, message: "the node is on a cycle")
             }
         }
+        return order
     }
 }

@@ -29,16 +29,14 @@ final class FusionLanguage {
     }
 
     /// The operator table (patterns are compiled against it).
-    let table = OperatorTable()
+    let table: OperatorTable
+    /// The interned payloads and types.
+    private var interner = PayloadInterner()
     /// Interned payloads, indexed by payload.
-    private(set) var payloads: [Payload] = []
+    var payloads: [Payload] { interner.payloads }
     /// Interned output types, indexed by type id.
-    private(set) var types: [TensorType] = []
-    private var payloadIDs: [PayloadKey: UInt64] = [:]
-    /// Leaf payloads by name (the first leaf of each name; others go through `payloadIDs`).
-    private var leafIDs: [String: UInt64] = [:]
-    private var typeIDs: [TensorType: UInt32] = [:]
-    private var operatorIDs: [String: UInt32] = [:]
+    var types: [TensorType] { interner.types }
+    private let operatorIDs: [String: UInt32]
 
     /// The operator of a derived concatenated weight `ConcatWeight(wg, wu)`.
     let concatWeight: UInt32
@@ -46,49 +44,38 @@ final class FusionLanguage {
     let winogradWeight: UInt32
     /// The `Parameter` operator.
     let parameter: UInt32
-    /// The `Input` operator.
-    private let input: UInt32
     /// The `CacheWrite` operator.
     let cacheWrite: UInt32
     /// The one-input and two-input RoPE operators.
-    private let rope: UInt32, ropeOffset: UInt32, ropeGrad: UInt32, ropeGradOffset: UInt32
-
-    /// The operator of `op` (leaves, the most numerous new payloads, without hashing the
-    /// op's name).
-    @inline(__always)
-    private func operatorIDOf(_ op: Op) -> UInt32 {
-        switch op {
-        case .parameter: parameter
-        case .input: input
-        default: operatorIDs[op.name]!
-        }
-    }
-
-    /// The key of an interned payload: the op value and the output type.
-    private struct PayloadKey: Hashable {
-        var op: Op
-        var type: TensorType
-    }
+    let rope: UInt32, ropeOffset: UInt32, ropeGrad: UInt32, ropeGradOffset: UInt32
 
     /// Declares every operator.
+    ///
+    /// - Complexity: O(1): the table is a copy of one built once per process.
     init() {
-        // The names, arities and ids are the same for every language: computed once.
-        for (index, declaration) in Self.declarations.enumerated() {
-            // Every operator carries one literal, the payload (an i64 holding the id).
-            let id = try! table.declare(declaration.name, arguments: declaration.arguments)
-            precondition(Int(id.rawValue) == index, "operator ids follow the declaration order")
-        }
+        table = Self.prototypeTable.copy()
         operatorIDs = Self.declaredIDs
         concatWeight = operatorIDs["ConcatWeight"]!
         winogradWeight = operatorIDs["WinogradWeight"]!
         parameter = operatorIDs["Parameter"]!
-        input = operatorIDs["Input"]!
         cacheWrite = operatorIDs["CacheWrite"]!
         rope = operatorIDs["RoPE"]!
         ropeOffset = operatorIDs["RoPE+offset"]!
         ropeGrad = operatorIDs["RoPEGrad"]!
         ropeGradOffset = operatorIDs["RoPEGrad+offset"]!
     }
+
+    /// The table of every operator, built once; languages take copies of it. It is never
+    /// changed after its initialisation (copying only reads it).
+    private nonisolated(unsafe) static let prototypeTable: OperatorTable = {
+        let table = OperatorTable()
+        for (index, declaration) in declarations.enumerated() {
+            // Every operator carries one literal, the payload (an i64 holding the id).
+            let id = try! table.declare(declaration.name, arguments: declaration.arguments)
+            precondition(Int(id.rawValue) == index, "operator ids follow the declaration order")
+        }
+        return table
+    }()
 
     /// Every operator's name and arguments (the payload literal, then its children), in
     /// id order.
@@ -101,7 +88,7 @@ final class FusionLanguage {
     }()
 
     /// The operator id of each name (its index in ``declarations``).
-    private static let declaredIDs: [String: UInt32] = {
+    static let declaredIDs: [String: UInt32] = {
         var ids: [String: UInt32] = [:]
         for (index, declaration) in declarations.enumerated() { ids[declaration.name] = UInt32(index) }
         return ids
@@ -110,113 +97,40 @@ final class FusionLanguage {
     /// The operator id named `name`.
     func operatorID(_ name: String) -> UInt32 { operatorIDs[name]! }
 
-    /// The payload and operator of a node (the encoder's fast path: recently seen op
-    /// values and types are found by comparison, without hashing).
-    ///
-    /// - Complexity: O(size of op and type) expected.
-    @inline(__always)
-    func encode(_ node: Node) -> (payload: UInt64, operator: UInt32) {
-        let payload: UInt64
-        if Self.isUnique(node.op) {
-            payload = uniquePayload(node.op, node.type)
-        } else if node.op.leafName != nil {
-            payload = self.payload(node.op, node.type)
-        } else {
-            let shape = node.type.shape
-            let slot = (node.op.name.utf8.count &* 31 &+ shape.count &* 7 &+ (shape.first ?? 0) &* 13
-                        &+ (shape.last ?? 0) &* 17 &+ node.inputs.count) & (Self.recentSlots - 1)
-            if let id = recent[slot], payloads[Int(id)].op == node.op, payloads[Int(id)].type == node.type {
-                payload = id
-            } else {
-                payload = self.payload(node.op, node.type)
-                recent[slot] = payload
-            }
-        }
-        // Only the operator is read (no copy of the payload's op and type).
-        let operatorID = payloads[Int(payload)].operatorID
-        if node.inputs.count == 2 {
-            if operatorID == rope { return (payload, ropeOffset) }
-            if operatorID == ropeGrad { return (payload, ropeGradOffset) }
-        }
-        return (payload, operatorID)
+    /// Runs `body` on the interning tables (the encoder's fast path: one exclusive access
+    /// for a whole graph instead of one per node).
+    func withInterner<R>(_ body: (inout PayloadInterner) throws -> R) rethrows -> R {
+        try body(&interner)
     }
-
-    private static let recentSlots = 256
-    private var recent = [UInt64?](repeating: nil, count: 256)
 
     /// The operator of a node with `op` and `inputCount` inputs.
     func operatorID(for op: Op, inputCount: Int) -> UInt32 {
-        switch op {
-        case .rope where inputCount == 2: operatorIDs["RoPE+offset"]!
-        case .ropeGrad where inputCount == 2: operatorIDs["RoPEGrad+offset"]!
-        default: operatorIDs[op.name]!
+        let id = PayloadInterner.key(op).operator
+        if inputCount == 2 {
+            if id == rope { return ropeOffset }
+            if id == ropeGrad { return ropeGradOffset }
         }
+        return id
     }
 
     /// Makes room for about `count` payloads.
     func reserveCapacity(_ count: Int) {
-        payloads.reserveCapacity(count)
-        payloadIDs.reserveCapacity(count / 2)
-        leafIDs.reserveCapacity(count / 2)
+        interner.reserveCapacity(count)
     }
 
     /// The interned id of a type.
+    ///
+    /// - Complexity: O(rank) expected.
     func typeID(_ type: TensorType) -> UInt32 {
-        // Recently seen types are found by comparison, without hashing.
-        let shape = type.shape
-        let slot = (shape.count &* 7 &+ (shape.first ?? 0) &* 13 &+ (shape.last ?? 0) &* 17
-                    &+ type.dtype.blockBytes) & (Self.recentTypeSlots - 1)
-        if let id = recentTypes[slot], types[Int(id)] == type { return id }
-        let id: UInt32
-        if let known = typeIDs[type] {
-            id = known
-        } else {
-            id = UInt32(types.count)
-            types.append(type)
-            typeIDs[type] = id
-        }
-        recentTypes[slot] = id
-        return id
+        interner.typeID(type)
     }
 
-    private static let recentTypeSlots = 64
-    private var recentTypes = [UInt32?](repeating: nil, count: 64)
-
-    /// The payload of `op` at `type` (the same id for the same op value and type).
+    /// The payload of `op` at `type` (the same id for the same op value and type; a new id
+    /// every time for `Constant` and `CacheWrite`).
     ///
     /// - Complexity: O(size of op and type) expected.
     func payload(_ op: Op, _ type: TensorType) -> UInt64 {
-        // Leaves are keyed by name: hash the name alone, check the rest on a hit.
-        // One hash of the name: look up and, for a new name, insert in the same access.
-        if let name = op.leafName {
-            let fresh = UInt64(payloads.count)
-            let id = Self.insertIfAbsent(&leafIDs[name, default: .max], fresh)
-            if id == fresh {
-                payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
-                return id
-            }
-            if payloads[Int(id)].op == op, payloads[Int(id)].type == type { return id }
-        }
-        let key = PayloadKey(op: op, type: type)
-        if let id = payloadIDs[key] { return id }
-        let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
-        payloadIDs[key] = id
-        return id
-    }
-
-    /// Stores `fresh` in an empty (`.max`) slot and returns the slot's value.
-    @inline(__always)
-    private static func insertIfAbsent(_ slot: inout UInt64, _ fresh: UInt64) -> UInt64 {
-        if slot == .max { slot = fresh }
-        return slot
-    }
-
-    /// A payload never shared with another node (constants, side effects).
-    func uniquePayload(_ op: Op, _ type: TensorType) -> UInt64 {
-        let id = UInt64(payloads.count)
-        payloads.append(Payload(op: op, type: type, typeID: typeID(type), operatorID: operatorIDOf(op)))
-        return id
+        interner.payload(op, type)
     }
 
     /// Whether `op` is keyed by node id rather than by value.
@@ -229,7 +143,7 @@ final class FusionLanguage {
 
     /// The payload entry of `payload`.
     @inline(__always)
-    subscript(payload: UInt64) -> Payload { payloads[Int(payload)] }
+    subscript(payload: UInt64) -> Payload { interner.payloads[Int(payload)] }
 
     /// The number of children of each operator.
     private static func arity(ofOperatorNamed name: String) -> Int {

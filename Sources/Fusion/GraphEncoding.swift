@@ -18,51 +18,65 @@ struct GraphEncoding {
     /// Nodes with no live consumer.
     let isSink: [Bool]
 
-    /// Adds every live node of `graph` to `egraph`.
+    /// Adds every live node of `graph` to `egraph`, in `order` (the live nodes in a
+    /// topological order, as ``FusionError/checkStructure(of:)`` returns them).
+    ///
+    /// Nodes are read in place; each node's payload is interned by integer hashing
+    /// (``PayloadInterner``) and its children go straight into the batch's flat arrays.
     ///
     /// - Complexity: O(n + total inputs) expected.
-    init(_ graph: Graph, into egraph: EGraph, language: FusionLanguage) throws {
-        let nodes = graph.nodes
-        let order = EgglogEncoding.topologicalOrder(graph)
-        var entryOf = [Int32](repeating: -1, count: nodes.count)
+    init(_ graph: Graph, order: [Int], into egraph: EGraph, language: FusionLanguage) throws {
+        let nodeCount = graph.nodes.count
+        var entryOf = [Int32](repeating: -1, count: nodeCount)
         language.reserveCapacity(order.count)
         try egraph.reserveCapacity(nodes: order.count + order.count / 4, children: order.count * 3)
         var batch = ENodeBatch()
         batch.reserveCapacity(entries: order.count, children: order.count * 2)
-        var kids: [ENodeBatch.Child] = []
-        var hasConsumer = [Bool](repeating: false, count: nodes.count)
-        var pinned = [Bool](repeating: false, count: nodes.count)
+        var hasConsumer = [Bool](repeating: false, count: nodeCount)
+        var pinned = [Bool](repeating: false, count: nodeCount)
         for output in graph.outputs { pinned[output.index] = true }
         // Parameters whose names a derived weight could have (only those can be reused).
         var derivedLooking: [(index: Int, name: String)] = []
-        // Nodes are read in place (no copy of a node and its arrays per step).
-        nodes.withUnsafeBufferPointer { nodes in
-            for index in order {
-                let (payload, op) = language.encode(nodes[index])
-                kids.removeAll(keepingCapacity: true)
-                nodes[index].inputs.withUnsafeBufferPointer { inputs in
-                    for input in inputs {
-                        kids.append(.entry(Int(entryOf[input.index])))
-                        hasConsumer[input.index] = true
+        let parameter = language.parameter, cacheWrite = language.cacheWrite
+        let rope = language.rope, ropeOffset = language.ropeOffset
+        let ropeGrad = language.ropeGrad, ropeGradOffset = language.ropeGradOffset
+        graph.nodes.withUnsafeBufferPointer { nodes in
+            entryOf.withUnsafeMutableBufferPointer { entryOf in
+                hasConsumer.withUnsafeMutableBufferPointer { hasConsumer in
+                    language.withInterner { interner in
+                        for index in order {
+                            let node = nodes.baseAddress! + index
+                            let (payload, nodeOperator) = interner.nodePayload(node.pointee.op, node.pointee.type)
+                            var op = nodeOperator
+                            let entry = node.pointee.inputs.withUnsafeBufferPointer { inputs in
+                                if inputs.count == 2 {
+                                    if op == rope { op = ropeOffset } else if op == ropeGrad { op = ropeGradOffset }
+                                }
+                                return batch.append(op: op, payload: payload, childCount: inputs.count) { k in
+                                    let input = inputs[k].index
+                                    hasConsumer[input] = true
+                                    return .entry(Int(entryOf[input]))
+                                }
+                            }
+                            entryOf[index] = Int32(truncatingIfNeeded: entry)
+                            if op == cacheWrite {
+                                pinned[index] = true
+                            } else if op == parameter, case .parameter(let name) = node.pointee.op,
+                                      Self.isDerivedLooking(name) {
+                                derivedLooking.append((index, name))
+                            }
+                        }
                     }
-                }
-                entryOf[index] = Int32(batch.append(op: op, payload: payload, children: kids))
-                // Decided by the operator id: the op is matched only for parameters.
-                if op == language.cacheWrite {
-                    pinned[index] = true
-                } else if op == language.parameter, case .parameter(let name) = nodes[index].op,
-                          Self.isDerivedLooking(name) {
-                    derivedLooking.append((index, name))
                 }
             }
         }
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
-        var enodeOf = [UInt32](repeating: .max, count: nodes.count)
+        var enodeOf = [UInt32](repeating: .max, count: nodeCount)
         var homeNode = [Int32](repeating: -1, count: originalCount)
-        var isSink = [Bool](repeating: false, count: nodes.count)
-        for index in order {
-            let e = classes[Int(entryOf[index])].rawValue
+        var isSink = [Bool](repeating: false, count: nodeCount)
+        for (entry, index) in order.enumerated() {
+            let e = classes[entry].rawValue
             enodeOf[index] = e
             if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
             isSink[index] = !hasConsumer[index]

@@ -129,4 +129,28 @@ struct EgglogParserTests {
         #expect(error(header + "(extract (Z) 3)")?.command == "extract")
         #expect(error(header + "42")?.kind == .notACommand("42"))
     }
+
+    @Test("nesting is bounded: the deepest accepted list reads, one level more is a positioned error")
+    func nestingBound() throws {
+        let limit = SExpression.maximumNesting
+        let deepest = String(repeating: "(", count: limit) + String(repeating: ")", count: limit)
+        var expression = try SExpression.parse(deepest)
+        var levels = 0
+        while case .list(let items, _) = expression {
+            levels += 1
+            guard let inner = items.first else { break }
+            expression = inner
+        }
+        #expect(levels == limit)
+
+        // A term nested 100,000 levels in a program: rejected at the list that opens the
+        // level past the limit, not a stack overflow.
+        let neg = "(Neg "
+        let deep = header + "(let e " + String(repeating: neg, count: 100_000) + "(Z)"
+            + String(repeating: ")", count: 100_001)
+        let failure = error(deep)
+        if case .syntax = failure?.kind {} else { Issue.record("expected a syntax error, got \(String(describing: failure))") }
+        // `(let` is level 1; the Neg that opens level limit + 1 is the limit-th one.
+        #expect(failure?.location == SourceLocation(line: 2, column: 8 + neg.count * (limit - 1)))
+    }
 }

@@ -1,0 +1,93 @@
+import Testing
+import TensorGraph
+@testable import Fusion
+
+/// The language's payload interning: operator ids, payload identity, and ids in
+/// first-seen order.
+@Suite struct FusionLanguageTests {
+    static let heads = AttentionHeads(numHeads: 4, numKVHeads: 2, headDim: 8)
+    static let rope = RoPEParameters(theta: 10000, headDim: 8)
+    static let conv = Conv2dGeometry(inChannels: 2, inH: 4, inW: 4, outChannels: 3, kernelH: 3, kernelW: 3,
+                                     paddingH: 1, paddingW: 1)
+    static let groupNorm = GroupNormParameters(numGroups: 2, eps: 1e-5, channels: 4, spatial: 16)
+    static let concat = ConcatParameters(channelsA: 2, channelsB: 3, spatial: 16)
+    static let upsample = UpsampleParameters(channels: 2, inH: 4, inW: 4)
+
+    /// One op of every case but `Nop`.
+    static let everyOp: [Op] = [
+        .parameter(name: "w"), .input(name: "x"), .constant(.fill(1)),
+        .matMul, .matMulAT, .matMulBT, .fusedMatMulAdd, .fusedMatMulATAdd, .fusedMatMulBTAdd,
+        .fusedRmsNormMatMul(eps: 1e-5), .add, .mul, .greater, .biasAdd, .relu, .sigmoid, .tanh, .neg,
+        .abs, .log, .recip, .silu, .gelu, .identity, .stopGradient, .swiGLU, .swiGLUConcat,
+        .sumAll, .meanAll, .sumRows, .softmax, .logSoftmax, .crossEntropyLoss, .bceLoss, .transpose,
+        .rmsNorm(eps: 1e-5), .rmsNormGradW(eps: 1e-5), .rmsNormGradX(eps: 1e-5), .layerNorm(eps: 1e-5),
+        .layerNormGradWB(eps: 1e-5), .layerNormGradX(eps: 1e-5), .embedding, .scatterAdd(vocabSize: 7),
+        .rope(rope), .ropeGrad(rope), .causalAttention(heads), .fullAttention(heads),
+        .slidingWindowAttention(heads, windowSize: 4), .causalAttentionRoPE(heads, ropeTheta: 10000),
+        .crossAttention(heads), .multiHeadAttn(heads, isCross: false),
+        .multiHeadAttnGradQ(fwdNode: 3, heads, isCross: false), .multiHeadAttnGradK(fwdNode: 3, heads, isCross: false),
+        .multiHeadAttnGradV(fwdNode: 3, heads, isCross: false), .cacheWrite, .cachedAttention(heads),
+        .swiGLUGradGate, .swiGLUGradUp, .siluGrad, .swiGLUConcatGrad,
+        .conv2d(conv), .conv2dGradInput(conv), .conv2dGradWeight(conv),
+        .winogradConv2d(WinogradGeometry(inChannels: 2, inH: 4, inW: 4, outChannels: 3, padding: 1)),
+        .maxPool2d(MaxPool2dGeometry(channels: 2, inH: 4, inW: 4, kernelH: 2, kernelW: 2, stride: 2, padding: 0)),
+        .globalAvgPool(channels: 2, spatial: 16), .globalAvgPoolGrad(channels: 2, spatial: 16),
+        .groupNorm(groupNorm), .groupNormSilu(groupNorm), .groupNormGradInput(groupNorm),
+        .groupNormGradWeightBias(groupNorm), .concat(concat), .splitA(concat), .splitB(concat),
+        .upsample2x(upsample), .upsample2xGrad(upsample),
+    ]
+
+    @Test func everyOpHasTheOperatorOfItsName() {
+        let language = FusionLanguage()
+        var names: Set<String> = []
+        for op in Self.everyOp {
+            #expect(language.operatorID(for: op, inputCount: 1) == language.operatorID(op.name), "\(op.name)")
+            names.insert(op.name)
+        }
+        // Every declared operator but the two-input RoPE forms and the derived weights.
+        let declared = Set(language.table.operators.map(\.name))
+            .subtracting(["RoPE+offset", "RoPEGrad+offset", "ConcatWeight", "WinogradWeight"])
+        #expect(names == declared)
+        #expect(language.operatorID(for: .rope(Self.rope), inputCount: 2) == language.ropeOffset)
+        #expect(language.operatorID(for: .ropeGrad(Self.rope), inputCount: 2) == language.ropeGradOffset)
+    }
+
+    @Test func payloadIdentityIsOpValueAndType() {
+        let language = FusionLanguage()
+        let f32 = TensorType.f32([4, 8])
+        var ids: [UInt64] = []
+        for op in Self.everyOp {
+            let id = language.payload(op, f32)
+            #expect(language.payload(op, f32) == id, "\(op.name) at the same type")
+            #expect(language.payload(op, .f32([8, 4])) != id, "\(op.name) at another shape")
+            #expect(language.payload(op, TensorType(.f16, [4, 8])) != id, "\(op.name) at another dtype")
+            #expect(language[id].op == op && language[id].type == f32)
+            #expect(language[id].operatorID == language.operatorID(op.name))
+            #expect(language.types[Int(language[id].typeID)] == f32)
+            ids.append(id)
+        }
+        #expect(Set(ids).count == Self.everyOp.count, "distinct ops have distinct payloads")
+        // Parameters take part: the same case with other parameters is another payload.
+        #expect(language.payload(.rmsNorm(eps: 1e-6), f32) != language.payload(.rmsNorm(eps: 1e-5), f32))
+        #expect(language.payload(.parameter(name: "w2"), f32) != language.payload(.parameter(name: "w"), f32))
+        #expect(language.payload(.input(name: "w"), f32) != language.payload(.parameter(name: "w"), f32))
+        #expect(language.payload(.multiHeadAttnGradQ(fwdNode: 4, Self.heads, isCross: false), f32)
+                != language.payload(.multiHeadAttnGradQ(fwdNode: 3, Self.heads, isCross: false), f32))
+        // -0.0 and 0.0 compare equal, so they are one payload.
+        #expect(language.payload(.rmsNorm(eps: -0.0), f32) == language.payload(.rmsNorm(eps: 0.0), f32))
+    }
+
+    @Test func idsFollowFirstSeenOrderAcrossGrowth() {
+        let language = FusionLanguage()
+        // Enough distinct names and shapes to grow both tables several times.
+        for round in 0..<2 {
+            for i in 0..<3000 {
+                let id = language.payload(.parameter(name: "layer.\(i).weight"), .f32([i + 1, 3]))
+                #expect(id == UInt64(i), "round \(round)")
+                #expect(language.typeID(.f32([i + 1, 3])) == UInt32(i))
+            }
+        }
+        #expect(language.payloads.count == 3000)
+        #expect(language.types.count == 3000)
+    }
+}
