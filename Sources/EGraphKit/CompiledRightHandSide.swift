@@ -114,5 +114,26 @@ struct CompiledRightHandSide {
     }
 }
 
+extension CompiledRightHandSide {
+    /// Compiles probe terms for `eg_apply_probed`: `[n]`, then per probe its operator,
+    /// arity, payload mode and words, and its children's match words.
+    ///
+    /// - Throws: ``PatternError`` for a probe that is not one operator over variables of
+    ///   the left-hand side, or one that does not fit the table.
+    static func probes(_ terms: [OperatorPattern.Term], lhs: CompiledPattern, payloadCount: Int,
+                       table: OperatorTable) throws(PatternError) -> [UInt32] {
+        var program: [UInt32] = [UInt32(terms.count)]
+        for term in terms {
+            guard case .apply(_, _, let children) = term,
+                  children.allSatisfy({ if case .variable = $0 { true } else { false } }) else {
+                throw PatternError("a probe is one operator applied to class variables")
+            }
+            let node = try CompiledRightHandSide(term, lhs: lhs, payloadCount: payloadCount, table: table)
+            program += node.program[2...]
+        }
+        return program
+    }
+}
+
 /// The bit `EG_RHS_NODE` sets (the macro's cast does not import).
 let EG_RHS_NODE_BIT: UInt32 = 0x8000_0000

@@ -78,6 +78,20 @@ final class FusionRuleContext {
         return node
     }
 
+    /// Records, for each fused node a batch created, the classes its probes (the inner
+    /// nodes of the rule's left-hand side) were found in.
+    func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
+        for i in 0..<nodes.count {
+            guard let node = nodes.node(i) else { continue }
+            var classes: [EClassID] = []
+            classes.reserveCapacity(nodes.probeCount)
+            for k in 0..<nodes.probeCount {
+                if let c = nodes.probe(k, i) { classes.append(c) }
+            }
+            absorbed[node.rawValue] = classes
+        }
+    }
+
     /// The type of a class.
     func type(of c: EClassID) -> TensorType { language.types[Int(facts[c].typeID)] }
 
@@ -207,24 +221,26 @@ enum FusionRules {
     }
 
     /// A rule that adds `op(children…)` at the type of the root (payload variable 0) and
-    /// unions it with the root; `children` are class variable numbers.
+    /// unions it with the root; `children` are class variable numbers. The core
+    /// instantiates it: the root's payload is mapped to the fused payload first, and the
+    /// inner nodes are probed for each new fused node (the classes it absorbs).
     static func replace(_ name: String, _ lhs: OperatorPattern, _ context: FusionRuleContext, op: Op,
                         children: [Int], absorbing inner: [FusionRuleContext.Inner]) throws -> Rewrite
     {
         let language = context.language
         let target = language.operatorID(for: op, inputCount: children.count)
-        return Rewrite(name, lhs) { batch in
-            var unions: [(EClassID, EClassID)] = []
-            unions.reserveCapacity(batch.count)
-            for i in 0..<batch.count {
-                let payload = context.payload(op, typeOf: batch.payload(at: 0, i), tag: target)
-                let node = try context.addFused(op: target, payload: payload,
-                                                children: children.map { batch.eclass(at: $0, i) },
-                                                absorbing: inner, batch, i)
-                unions.append((batch.root(i), node))
-            }
-            return unions
+        let rhs = Term.apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) })
+        let probes = inner.map { part in
+            Term.apply(OperatorID(rawValue: part.op), payload: .variable(part.payload), part.children.map { .variable($0) })
         }
+        // The last root payload mapped and its fused payload (matches of a rule mostly
+        // share their root's payload; others go through the context's cache).
+        var last: (source: UInt64, payload: UInt64) = (.max, 0)
+        return Rewrite(name, lhs, rhs, mapping: 0, through: { source in
+            if source == last.source { return last.payload }
+            last = (source, context.payload(op, typeOf: source, tag: target))
+            return last.payload
+        }, probes: probes, created: context.recordAbsorbed)
     }
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.

@@ -105,4 +105,34 @@ import Testing
             try Runner(graph: EGraph(), table: otherTable, rules: [Rewrite("comm", lhs, .variable(0))])
         }
     }
+
+    @Test func derivedPayloadsAndProbesReportCreatedNodes() throws {
+        let table = MathBenchmark.makeTable()
+        let graph = EGraph()
+        let product = try graph.add(try Pattern(parsing: "(Mul (Const 3) (Var \"x\"))"), table: table)
+        let add = op(table, "Add"), mul = op(table, "Mul"), const = op(table, "Const")
+        // (Mul (Const ?p0) ?c0) => (Add ?c0 (Const ?p0)) with ?p0 mapped to p0 + 1,
+        // probing (Const ?p0) for each new Add.
+        let lhs = try OperatorPattern(.apply(mul, payload: .any, [.apply(const, payload: .variable(0), []), .variable(0)]),
+                                      table: table)
+        var reports: [(EClassID?, EClassID?)] = []
+        let rule = Rewrite("shift", lhs, .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])]),
+                           mapping: 0, through: { $0 + 1 },
+                           probes: [.apply(const, payload: .variable(0), [])],
+                           created: { nodes in
+                               for i in 0..<nodes.count { reports.append((nodes.node(i), nodes.probe(0, i))) }
+                           })
+        let report = try Runner(graph: graph, table: table, rules: [rule], nodeLimit: nil, timeLimit: nil).run()
+        #expect(report.stopReason == .saturated)
+        let four = try graph.add(try Pattern(parsing: "(Const 4)"), table: table)
+        let shifted = try graph.add(try Pattern(parsing: "(Add (Var \"x\") (Const 4))"), table: table)
+        #expect(try graph.find(product) == graph.find(shifted))
+        // First iteration: the Add is new and the probe finds (Const 4); later ones create nothing.
+        #expect(reports.count == report.iterations.count)
+        let firstNode = try reports.first?.0.map { try graph.find($0) }
+        #expect(firstNode == (try graph.find(shifted)))
+        #expect(reports.first?.1 == four)
+        #expect(reports.dropFirst().allSatisfy { $0.0 == nil })
+        try graph.checkInvariants()
+    }
 }
