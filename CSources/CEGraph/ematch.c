@@ -521,3 +521,105 @@ out:
     *limit_hit = hit;
     return st;
 }
+
+/* Validates a right-hand-side node list starting at word `i` (n_nodes nodes, children from
+ * match words below `stride` or, when `nested`, earlier nodes). Returns the word after the
+ * last node, or 0 when malformed. */
+static uint32_t check_rhs_nodes(const uint32_t *rhs, uint32_t len, uint32_t i, uint32_t n_nodes,
+                                uint32_t stride, bool nested, uint32_t *max_arity) {
+    for (uint32_t k = 0; k < n_nodes; k++) {
+        if (i + 5 > len) return 0;
+        uint32_t arity = rhs[i + 1], pmode = rhs[i + 2];
+        if (pmode != EG_PAYLOAD_EQUAL && pmode != EG_PAYLOAD_BIND) return 0;
+        if (pmode == EG_PAYLOAD_BIND && rhs[i + 3] + 1 >= stride) return 0;
+        if ((uint64_t)i + 5 + arity > len) return 0;
+        for (uint32_t a = 0; a < arity; a++) {
+            uint32_t src = rhs[i + 5 + a];
+            if (src & 0x80000000u) { if (!nested || (src & 0x7FFFFFFFu) >= k) return 0; }
+            else if (src >= stride) return 0;
+        }
+        if (arity > *max_arity) *max_arity = arity;
+        i += 5 + arity;
+    }
+    return i;
+}
+
+eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
+                          const uint32_t *probes, uint32_t probes_len,
+                          const uint32_t *matches, uint32_t count, uint32_t stride,
+                          const uint8_t *mask, uint32_t *created, uint32_t *probe_classes,
+                          uint32_t *merged) {
+    if (!m || !g || !rhs || rhs_len < 2 || !probes || probes_len < 1 || (count > 0 && (!matches || !created))
+        || !merged || stride == 0)
+        return EG_ERR_BAD_ARGUMENT;
+    uint32_t n_nodes = rhs[0], n_probes = probes[0], max_arity = 0;
+    if (check_rhs_nodes(rhs, rhs_len, 2, n_nodes, stride, true, &max_arity) != rhs_len) return EG_ERR_BAD_ARGUMENT;
+    if (check_rhs_nodes(probes, probes_len, 1, n_probes, stride, false, &max_arity) != probes_len)
+        return EG_ERR_BAD_ARGUMENT;
+    if (n_probes > 0 && count > 0 && !probe_classes) return EG_ERR_BAD_ARGUMENT;
+    uint32_t root = rhs[1];
+    if (root & 0x80000000u) { if ((root & 0x7FFFFFFFu) >= n_nodes) return EG_ERR_BAD_ARGUMENT; }
+    else if (root >= stride) return EG_ERR_BAD_ARGUMENT;
+    /* Scratch: one class per rhs node, the widest child list, and the row results. */
+    size_t need = (size_t)n_nodes + max_arity + 1 + count;
+    size_t cap = m->scratch_cap;
+    uint32_t *scratch = grow(&m->mem, m->scratch, &cap, need, sizeof(uint32_t));
+    if (!scratch) return EG_ERR_OUT_OF_MEMORY;
+    m->scratch = scratch;
+    m->scratch_cap = (uint32_t)cap;
+    uint32_t *temps = scratch, *kids = scratch + n_nodes, *results = kids + max_arity + 1;
+
+    eg_status st = EG_OK;
+    uint32_t merges = 0;
+    for (uint32_t r = 0; r < count; r++) {
+        created[r] = EG_NONE;
+        results[r] = EG_NONE;
+        if (mask && !mask[r]) continue;
+        const uint32_t *row = matches + (size_t)r * stride;
+        uint32_t row_first = g->n;
+        uint32_t i = 2;
+        for (uint32_t k = 0; k < n_nodes; k++) {
+            uint32_t op = rhs[i], arity = rhs[i + 1], pmode = rhs[i + 2];
+            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
+                ? ((uint64_t)rhs[i + 4] << 32 | rhs[i + 3])
+                : ((uint64_t)row[rhs[i + 3] + 1] << 32 | row[rhs[i + 3]]);
+            for (uint32_t a = 0; a < arity; a++) {
+                uint32_t src = rhs[i + 5 + a];
+                kids[a] = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+            }
+            st = eg_add(g, op, payload, kids, arity, &temps[k]);
+            if (st != EG_OK) return st;
+            i += 5 + arity;
+        }
+        uint32_t result = (root & 0x80000000u) ? temps[root & 0x7FFFFFFFu] : row[root];
+        results[r] = result;
+        /* With unions deferred, a node this row created is its own class. */
+        bool fresh = (root & 0x80000000u) && result >= row_first;
+        if (!fresh) continue;
+        created[r] = result;
+        uint32_t *out = probe_classes + (size_t)r * n_probes;
+        uint32_t j = 1;
+        for (uint32_t k = 0; k < n_probes; k++) {
+            uint32_t op = probes[j], arity = probes[j + 1], pmode = probes[j + 2];
+            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
+                ? ((uint64_t)probes[j + 4] << 32 | probes[j + 3])
+                : ((uint64_t)row[probes[j + 3] + 1] << 32 | row[probes[j + 3]]);
+            for (uint32_t a = 0; a < arity; a++) kids[a] = row[probes[j + 5 + a]];
+            uint32_t c = EG_NONE;
+            st = eg_lookup(g, op, payload, kids, arity, &c);
+            if (st == EG_ERR_NOT_FOUND) { c = EG_NONE; st = EG_OK; }
+            if (st != EG_OK) return st;
+            out[k] = c;
+            j += 5 + arity;
+        }
+    }
+    for (uint32_t r = 0; r < count; r++) {
+        if (results[r] == EG_NONE) continue;
+        bool did = false;
+        st = eg_union(g, matches[(size_t)r * stride], results[r], NULL, &did);
+        if (st != EG_OK) return st;
+        merges += did;
+    }
+    *merged = merges;
+    return EG_OK;
+}

@@ -18,6 +18,8 @@ struct CompiledPattern {
     let payloadKinds: [String: [LiteralKind]]
     /// The root operator.
     let rootOperator: OperatorID
+    /// The number of class variables (also of a numbered pattern, which has no names).
+    let classCount: Int
 
     /// The row word of a class variable.
     func classWord(_ name: String) -> Int? { classVariables.firstIndex(of: name).map { 1 + $0 } }
@@ -51,6 +53,66 @@ struct CompiledPattern {
         payloadVariables = builder.payloadNames
         payloadKinds = builder.payloadKinds
         rootOperator = builder.rootOperator!
+        classCount = builder.classNames.count
+    }
+
+    /// Compiles a numbered pattern (checked when it was made): class variable `k` at word
+    /// `1 + k`, payload variable `j` at `1 + classes + 2j`; the variables have no names.
+    init(_ pattern: OperatorPattern) throws(PatternError) {
+        guard case .apply(let rootOp, _, _) = pattern.term else {
+            throw PatternError("the left-hand side \(pattern.pattern) must be an operator application")
+        }
+        let classes = pattern.classVariableCount, payloads = pattern.payloadVariableCount
+        var code: [UInt32] = []
+        code.reserveCapacity(32)
+        var nextRegister = 1
+        var classRegister = [Int](repeating: -1, count: classes)
+        var payloadBound = [Bool](repeating: false, count: payloads)
+        func node(_ term: OperatorPattern.Term, input: Int?) throws(PatternError) {
+            guard case .apply(let op, let payload, let children) = term else { return }
+            var pmode = UInt32(EG_PAYLOAD_ANY), p0: UInt32 = 0, p1: UInt32 = 0
+            switch payload {
+            case .any: break
+            case .variable(let j):
+                pmode = UInt32(payloadBound[j] ? EG_PAYLOAD_SAME : EG_PAYLOAD_BIND)
+                payloadBound[j] = true
+                p0 = UInt32(j)
+            case .value(let v):
+                pmode = UInt32(EG_PAYLOAD_EQUAL)
+                p0 = UInt32(truncatingIfNeeded: v)
+                p1 = UInt32(truncatingIfNeeded: v >> 32)
+            }
+            let base = nextRegister
+            nextRegister += children.count
+            guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
+            code += [UInt32(EG_OP_BIND), input.map(UInt32.init) ?? EG_NONE_U32, op.rawValue,
+                     UInt32(children.count), pmode, p0, p1, UInt32(base)]
+            for (i, child) in children.enumerated() {
+                guard case .variable(let k) = child else { continue }
+                if classRegister[k] >= 0 {
+                    code += [UInt32(EG_OP_COMPARE), UInt32(classRegister[k]), UInt32(base + i)]
+                } else {
+                    classRegister[k] = base + i
+                }
+            }
+            for (i, child) in children.enumerated() {
+                if case .apply = child { try node(child, input: base + i) }
+            }
+        }
+        try node(pattern.term, input: nil)
+        var header: [UInt32] = [UInt32(nextRegister), UInt32(payloads), UInt32(1 + classes + 2 * payloads),
+                                UInt32(1 + classes), 0]
+        header.reserveCapacity(header.count + classes + 1 + payloads + code.count + 1)
+        for k in 0..<classes { header.append(UInt32(classRegister[k])) }
+        header.append(UInt32(payloads))
+        for j in 0..<payloads { header.append(UInt32(j)) }
+        program = header + code + [UInt32(EG_OP_YIELD)]
+        stride = 1 + classes + 2 * payloads
+        classVariables = []
+        payloadVariables = []
+        payloadKinds = [:]
+        rootOperator = rootOp
+        classCount = classes
     }
 
     private struct Builder {

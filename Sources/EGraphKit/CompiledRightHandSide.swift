@@ -63,6 +63,76 @@ struct CompiledRightHandSide {
         let root = try source(pattern)
         program = [count, root] + nodes
     }
+
+    /// Compiles a numbered right-hand side against a numbered left-hand side's row layout
+    /// (class variable `k` at word `1 + k`, payload variable `j` at `1 + classes + 2j`).
+    ///
+    /// - Throws: ``PatternError`` for a variable the left-hand side does not bind, an
+    ///   operator the table never issued, a wrong number of children, or `.any` as a payload.
+    init(_ term: OperatorPattern.Term, lhs: CompiledPattern, payloadCount: Int, table: OperatorTable)
+        throws(PatternError)
+    {
+        var nodes: [UInt32] = []
+        var count: UInt32 = 0
+        func source(_ t: OperatorPattern.Term) throws(PatternError) -> UInt32 {
+            switch t {
+            case .variable(let k):
+                guard k >= 0, k < lhs.classCount else {
+                    throw PatternError("class variable \(k) is not bound by the left-hand side")
+                }
+                return UInt32(1 + k)
+            case .apply(let op, let payload, let children):
+                guard Int(op.rawValue) < table.count else { throw PatternError("operator id \(op.rawValue) is not in the table") }
+                guard children.count == table[op].arity else {
+                    throw PatternError("'\(table[op].name)' takes \(table[op].arity) child(ren), got \(children.count)")
+                }
+                var words: [UInt32] = []
+                words.reserveCapacity(children.count)
+                for child in children { words.append(try source(child)) }
+                var pmode = UInt32(EG_PAYLOAD_EQUAL), p0: UInt32 = 0, p1: UInt32 = 0
+                switch payload {
+                case .any: throw PatternError("a right-hand side node needs a payload (a variable or a value)")
+                case .variable(let j):
+                    guard j >= 0, j < payloadCount else {
+                        throw PatternError("payload variable \(j) is not bound by the left-hand side")
+                    }
+                    pmode = UInt32(EG_PAYLOAD_BIND)
+                    p0 = UInt32(1 + lhs.classCount + 2 * j)
+                case .value(let v):
+                    p0 = UInt32(truncatingIfNeeded: v)
+                    p1 = UInt32(truncatingIfNeeded: v >> 32)
+                }
+                nodes += [op.rawValue, UInt32(children.count), pmode, p0, p1]
+                nodes += words
+                let index = count
+                count += 1
+                return EG_RHS_NODE_BIT | index
+            }
+        }
+        let root = try source(term)
+        program = [count, root] + nodes
+    }
+}
+
+extension CompiledRightHandSide {
+    /// Compiles probe terms for `eg_apply_probed`: `[n]`, then per probe its operator,
+    /// arity, payload mode and words, and its children's match words.
+    ///
+    /// - Throws: ``PatternError`` for a probe that is not one operator over variables of
+    ///   the left-hand side, or one that does not fit the table.
+    static func probes(_ terms: [OperatorPattern.Term], lhs: CompiledPattern, payloadCount: Int,
+                       table: OperatorTable) throws(PatternError) -> [UInt32] {
+        var program: [UInt32] = [UInt32(terms.count)]
+        for term in terms {
+            guard case .apply(_, _, let children) = term,
+                  children.allSatisfy({ if case .variable = $0 { true } else { false } }) else {
+                throw PatternError("a probe is one operator applied to class variables")
+            }
+            let node = try CompiledRightHandSide(term, lhs: lhs, payloadCount: payloadCount, table: table)
+            program += node.program[2...]
+        }
+        return program
+    }
 }
 
 /// The bit `EG_RHS_NODE` sets (the macro's cast does not import).

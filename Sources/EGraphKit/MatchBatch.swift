@@ -9,22 +9,29 @@ public struct MatchBatch {
     /// The operator table the rule was compiled against.
     public let table: OperatorTable
     /// Match rows (`stride` words each).
-    let rows: [UInt32]
+    @usableFromInline let rows: [UInt32]
     let pattern: CompiledPattern
+    /// Words per match row.
+    @usableFromInline let stride: Int
+    /// The word of the first payload variable in a row.
+    @usableFromInline let payloadBase: Int
 
     init(graph: EGraph, table: OperatorTable, rows: [UInt32], pattern: CompiledPattern) {
         self.graph = graph
         self.table = table
         self.rows = rows
         self.pattern = pattern
+        stride = pattern.stride
+        payloadBase = 1 + pattern.classCount
     }
 
     /// The number of matches.
-    public var count: Int { rows.count / pattern.stride }
+    public var count: Int { rows.count / stride }
 
     /// The e-class the left-hand side matched in, for match `index`.
+    @inlinable
     public func root(_ index: Int) -> EClassID {
-        EClassID(rows[index * pattern.stride])
+        EClassID(rows[index * stride])
     }
 
     /// The e-class bound to class variable `variable` (named without `?`) in match `index`.
@@ -35,6 +42,24 @@ public struct MatchBatch {
             preconditionFailure("'\(variable)' is not a class variable of \(pattern.classVariables)")
         }
         return EClassID(rows[index * pattern.stride + word])
+    }
+
+    /// The e-class bound to class variable number `variable` of a numbered left-hand side
+    /// (or the `variable`-th class variable of a named one, in first-occurrence order), in
+    /// match `index`.
+    ///
+    /// - Precondition: `variable` is below the pattern's class variable count.
+    @inlinable
+    public func eclass(at variable: Int, _ index: Int) -> EClassID {
+        EClassID(rows[index * stride + 1 + variable])
+    }
+
+    /// The raw 64-bit payload bound to payload variable number `variable` (numbered as
+    /// ``eclass(at:_:)`` numbers class variables), in match `index`.
+    @inlinable
+    public func payload(at variable: Int, _ index: Int) -> UInt64 {
+        let base = index * stride + payloadBase + 2 * variable
+        return UInt64(rows[base]) | UInt64(rows[base + 1]) << 32
     }
 
     /// The raw 64-bit payload bound to payload variable `variable` in match `index`.

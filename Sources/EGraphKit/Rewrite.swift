@@ -30,23 +30,113 @@ public struct Rewrite {
         case pattern(Pattern)
         /// Call this closure.
         case custom(Applier)
+        /// Instantiate this numbered pattern (over the variables of a numbered left-hand
+        /// side) and union it with the match.
+        case numbered(OperatorPattern.Term)
+    }
+
+    /// A left-hand side as written: with names, or numbered.
+    enum LeftHandSide {
+        case named(Pattern)
+        case numbered(OperatorPattern)
+    }
+
+    /// What a rule with probes learns per batch of matches: for each match whose
+    /// right-hand side root node it created, that node and the classes its probe terms
+    /// were found in (see ``init(_:_:_:mapping:through:probes:created:)``).
+    public struct CreatedNodes {
+        /// The number of matches in the batch.
+        public let count: Int
+        /// The number of probes per match.
+        public let probeCount: Int
+        let nodes: [UInt32]
+        let probeClasses: [UInt32]
+
+        /// The node match `index` created (its class), or `nil` when the node existed.
+        public func node(_ index: Int) -> EClassID? {
+            nodes[index] == UInt32.max ? nil : EClassID(nodes[index])
+        }
+
+        /// The class probe `probe` was found in for match `index` (which created its node),
+        /// or `nil` when no such e-node exists.
+        public func probe(_ probe: Int, _ index: Int) -> EClassID? {
+            let c = probeClasses[index * probeCount + probe]
+            return c == UInt32.max ? nil : EClassID(c)
+        }
+    }
+
+    /// The payload derivation and probes of a rule made with
+    /// ``init(_:_:_:mapping:through:probes:created:)``.
+    struct Derivation {
+        var variable: Int
+        var map: (UInt64) -> UInt64
+        var probes: [OperatorPattern.Term]
+        var created: (CreatedNodes) -> Void
     }
 
     /// The rule's name (reports and logs use it).
     public let name: String
-    /// The left-hand side.
-    public let lhs: Pattern
+    /// The left-hand side (a numbered one with its variables named `c<k>` and `p<j>`).
+    public var lhs: Pattern {
+        switch left {
+        case .named(let pattern): pattern
+        case .numbered(let pattern): pattern.pattern
+        }
+    }
+    let left: LeftHandSide
     /// The right-hand side.
     public let action: Action
     /// The condition, if any.
     public let condition: Condition?
+    /// The payload derivation and probes, if any.
+    let derivation: Derivation?
 
     /// A rule `lhs => rhs`, optionally conditional.
     public init(_ name: String, _ lhs: Pattern, _ rhs: Pattern, condition: Condition? = nil) {
         self.name = name
-        self.lhs = lhs
+        self.left = .named(lhs)
         self.action = .pattern(rhs)
         self.condition = condition
+        self.derivation = nil
+    }
+
+    /// A rule `lhs => rhs` over operator ids and numbered variables, optionally conditional
+    /// (checked when the runner compiles it).
+    public init(_ name: String, _ lhs: OperatorPattern, _ rhs: OperatorPattern.Term, condition: Condition? = nil) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .numbered(rhs)
+        self.condition = condition
+        self.derivation = nil
+    }
+
+    /// A numbered rule whose right-hand side takes a payload derived from the match:
+    /// before instantiation, payload variable `variable` of every match is replaced by
+    /// `map` of it (the right-hand side and the probes see the result; the left-hand side
+    /// matched the original). The unions of a batch are made after all of its nodes are
+    /// added.
+    ///
+    /// For each match whose right-hand side root node is new, the `probes` (numbered
+    /// terms of one operator over the left-hand side's variables, such as an inner node
+    /// of the left-hand side) are looked up, never added, right after that node is added;
+    /// `created` receives the results once per batch.
+    public init(_ name: String, _ lhs: OperatorPattern, _ rhs: OperatorPattern.Term,
+                mapping variable: Int, through map: @escaping (UInt64) -> UInt64,
+                probes: [OperatorPattern.Term], created: @escaping (CreatedNodes) -> Void) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .numbered(rhs)
+        self.condition = nil
+        self.derivation = Derivation(variable: variable, map: map, probes: probes, created: created)
+    }
+
+    /// A rule with a numbered left-hand side and a custom applier.
+    public init(_ name: String, _ lhs: OperatorPattern, condition: Condition? = nil, applier: @escaping Applier) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .custom(applier)
+        self.condition = condition
+        self.derivation = nil
     }
 
     /// A rule whose sides are given as text.
@@ -59,9 +149,10 @@ public struct Rewrite {
     /// A rule with a custom applier.
     public init(_ name: String, _ lhs: Pattern, condition: Condition? = nil, applier: @escaping Applier) {
         self.name = name
-        self.lhs = lhs
+        self.left = .named(lhs)
         self.action = .custom(applier)
         self.condition = condition
+        self.derivation = nil
     }
 
     /// The two rules `a => b` (named `name`) and `b => a` (named `name-rev`).

@@ -43,7 +43,7 @@ public final class Runner {
     /// Where progress lines go (one per iteration at `.info`, rule details at `.debug`).
     public var logger: Logger
 
-    private let compiled: [(lhs: CompiledPattern, rhs: CompiledRightHandSide?)]
+    private let compiled: [(lhs: CompiledPattern, rhs: CompiledRightHandSide?, probes: [UInt32])]
     private var lastSearched: [UInt32]
     private var backoff: [BackoffState]
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
@@ -75,15 +75,43 @@ public final class Runner {
         self.scheduler = scheduler
         self.seminaive = seminaive
         self.logger = logger
-        var compiled: [(CompiledPattern, CompiledRightHandSide?)] = []
+        var compiled: [(CompiledPattern, CompiledRightHandSide?, [UInt32])] = []
+        compiled.reserveCapacity(rules.count)
         for rule in rules {
-            do {
-                let lhs = try CompiledPattern(rule.lhs, table: table)
+            do throws(PatternError) {
+                let lhs: CompiledPattern
+                var payloadCount = 0
+                switch rule.left {
+                case .named(let pattern): lhs = try CompiledPattern(pattern, table: table)
+                case .numbered(let pattern):
+                    guard pattern.table === table else {
+                        throw PatternError("the left-hand side was built for another operator table")
+                    }
+                    lhs = try CompiledPattern(pattern)
+                    payloadCount = pattern.payloadVariableCount
+                }
                 switch rule.action {
                 case .pattern(let rhs):
-                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table)))
+                    guard case .named = rule.left else {
+                        throw PatternError("a named right-hand side needs a named left-hand side")
+                    }
+                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table), []))
+                case .numbered(let rhs):
+                    guard case .numbered = rule.left else {
+                        throw PatternError("a numbered right-hand side needs a numbered left-hand side")
+                    }
+                    var probes: [UInt32] = []
+                    if let derivation = rule.derivation {
+                        guard derivation.variable >= 0, derivation.variable < payloadCount else {
+                            throw PatternError("payload variable \(derivation.variable) is not bound by the left-hand side")
+                        }
+                        probes = try CompiledRightHandSide.probes(derivation.probes, lhs: lhs,
+                                                                  payloadCount: payloadCount, table: table)
+                    }
+                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
+                                                                    table: table), probes))
                 case .custom:
-                    compiled.append((lhs, nil))
+                    compiled.append((lhs, nil, []))
                 }
             } catch {
                 throw PatternError("rule '\(rule.name)': \(error.message)", at: error.location)
@@ -221,7 +249,7 @@ public final class Runner {
                          report: inout RunReport) throws -> (limitHit: Bool, banned: Bool) {
         let g = graph.handle
         let clock = ContinuousClock()
-        let (lhs, rhs) = compiled[r]
+        let (lhs, rhs, probes) = compiled[r]
         let rule = rules[r]
         // A condition may depend on analysis data that changes, so conditional rules always
         // search everything.
@@ -249,7 +277,45 @@ public final class Runner {
                 let keep = try condition(MatchBatch(graph: graph, table: table, rows: rowsCopy!, pattern: lhs))
                 mask = (0..<count).map { $0 < keep.count && keep[$0] ? 1 : 0 }
             }
-            if let rhs {
+            if let rhs, let derivation = rule.derivation {
+                // Derive the payload, instantiate with deferred unions, report created nodes.
+                var batchRows = rowsCopy ?? Array(rows)
+                let word = 1 + lhs.classCount + 2 * derivation.variable
+                var kept = 0
+                for i in 0..<count where mask.map({ $0[i] != 0 }) ?? true {
+                    let base = i * lhs.stride + word
+                    let mapped = derivation.map(UInt64(batchRows[base]) | UInt64(batchRows[base + 1]) << 32)
+                    batchRows[base] = UInt32(truncatingIfNeeded: mapped)
+                    batchRows[base + 1] = UInt32(truncatingIfNeeded: mapped >> 32)
+                    kept += 1
+                }
+                let probeCount = Int(probes[0])
+                var created = [UInt32](repeating: 0, count: count)
+                var probeClasses = [UInt32](repeating: 0, count: count * probeCount)
+                var m: UInt32 = 0
+                let maskBytes = mask ?? []
+                let status: eg_status = rhs.program.withUnsafeBufferPointer { program in
+                    maskBytes.withUnsafeBufferPointer { maskBuffer in probes.withUnsafeBufferPointer { probes in
+                        batchRows.withUnsafeBufferPointer { rows in
+                            created.withUnsafeMutableBufferPointer { created in
+                                probeClasses.withUnsafeMutableBufferPointer { probeClasses in
+                                    let maskPointer = mask == nil ? nil : maskBuffer.baseAddress
+                                    return eg_apply_probed(matcher, g, program.baseAddress, UInt32(program.count),
+                                                           probes.baseAddress, UInt32(probes.count), rows.baseAddress,
+                                                           UInt32(count), UInt32(lhs.stride), maskPointer,
+                                                           created.baseAddress, probeClasses.baseAddress, &m)
+                                }
+                            }
+                        }
+                    } }
+                }
+                try check(status, "applying rule '\(rule.name)'")
+                derivation.created(Rewrite.CreatedNodes(count: count, probeCount: probeCount, nodes: created,
+                                                        probeClasses: probeClasses))
+                applied += kept
+                merged += Int(m)
+                if limit > 0 && eg_node_count(g) > limit { limitHit = true }
+            } else if let rhs {
                 var processed: UInt32 = 0, m: UInt32 = 0
                 var hit = false
                 let status: eg_status = rhs.program.withUnsafeBufferPointer { program in

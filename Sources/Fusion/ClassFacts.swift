@@ -26,10 +26,11 @@ final class ClassFactsTable {
     let language: FusionLanguage
     private var facts: [ClassFacts] = []
 
+    /// Reads nothing yet: the facts are read when a condition first asks (most runs never
+    /// ask).
     init(graph: EGraph, language: FusionLanguage) {
         self.graph = graph
         self.language = language
-        sync()
     }
 
     /// Reads the facts of the e-nodes added since the last call.

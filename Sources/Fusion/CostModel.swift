@@ -50,7 +50,7 @@ public enum CostModel: Hashable, Sendable {
     ///
     /// - Complexity: O(inputs + rank).
     public func cost(of op: Op, inputs: [TensorType], output: TensorType) -> Double {
-        kernelCost(op, output: output, inputCount: inputs.count) { inputs[$0] }
+        kernelCost(KernelClass.of(op), output: TypeFacts(output), inputCount: inputs.count) { TypeFacts(inputs[$0]) }
     }
 
     /// The total cost of a graph's live nodes.
@@ -61,9 +61,11 @@ public enum CostModel: Hashable, Sendable {
         graph.nodes.withUnsafeBufferPointer { nodes in
             var total = 0.0
             for index in nodes.indices where !nodes[index].isNop {
+                let kernel = KernelClass.of(nodes[index].op)
+                if kernel.isFree(self) { continue }
                 nodes[index].inputs.withUnsafeBufferPointer { inputs in
-                    total += kernelCost(nodes[index].op, output: nodes[index].type, inputCount: inputs.count) {
-                        nodes[inputs[$0].index].type
+                    total += kernelCost(kernel, output: TypeFacts(nodes[index].type), inputCount: inputs.count) {
+                        TypeFacts(nodes[inputs[$0].index].type)
                     }
                 }
             }
@@ -71,21 +73,22 @@ public enum CostModel: Hashable, Sendable {
         }
     }
 
-    /// The cost of one node, reading input types through `inputType` (no allocation).
-    @inlinable
-    func kernelCost(_ op: Op, output: TensorType, inputCount: Int,
-                    inputType: (Int) -> TensorType) -> Double
+    /// The cost of one kernel, reading the facts of input slot `i` through `input(i)`
+    /// (no allocation). Every cost the model gives is computed here, so the same kernel
+    /// and types give the same bits whichever way they were found.
+    @inline(__always)
+    func kernelCost(_ kernel: KernelClass, output: TypeFacts, inputCount: Int,
+                    input: (Int) -> TypeFacts) -> Double
     {
         switch self {
         case .flat:
-            return Self.flatCost(op)
+            return kernel.flatCost
         case .roofline(let device):
-            return Self.rooflineCost(op, output: output, inputCount: inputCount,
-                                     inputType: inputType, device: device)
+            return Self.rooflineCost(kernel, output: output, inputCount: inputCount, input: input, device: device)
         }
     }
 
-    /// Whether the flat model counts `op` as a fused kernel (cost 9).
+    /// Whether a kernel of this class costs nothing under this model.
     static func isFusedKernel(_ op: Op) -> Bool {
         switch op {
         case .fusedMatMulAdd, .fusedMatMulATAdd, .fusedMatMulBTAdd, .fusedRmsNormMatMul,
@@ -96,93 +99,225 @@ public enum CostModel: Hashable, Sendable {
         }
     }
 
-    @usableFromInline
+    /// The flat model's cost of `op`.
     static func flatCost(_ op: Op) -> Double {
         if op.isLeaf || op.isNop { return 0 }
         return isFusedKernel(op) ? 9 : 10
     }
 
-    @usableFromInline
-    static func rooflineCost(_ op: Op, output: TensorType, inputCount: Int,
-                             inputType: (Int) -> TensorType, device: DeviceProfile) -> Double
+    /// The roofline: `launch + max(FLOPs / peak, bytes / bandwidth)`, in microseconds.
+    @inline(__always)
+    static func rooflineCost(_ kernel: KernelClass, output: TypeFacts, inputCount: Int,
+                             input: (Int) -> TypeFacts, device: DeviceProfile) -> Double
     {
-        switch op {
-        case .parameter, .input, .constant, .identity, .nop:
-            return 0
-        default:
-            break
-        }
-        var bytes = Double(output.byteSize)
+        var bytes = output.bytes
         var flops = 0.0
-        func read(_ slot: Int) { bytes += Double(inputType(slot).byteSize) }
-        func dim(_ slot: Int, _ axis: Int) -> Double {
-            let shape = inputType(slot).shape
-            return axis < shape.count ? Double(shape[axis]) : 1
-        }
-        let rows = Double(output.shape.first ?? 1)
-        let cols = Double(output.shape.count > 1 ? output.shape[1] : 1)
-        switch op {
-        case .matMul, .matMulBT, .fusedMatMulAdd, .fusedMatMulBTAdd:
-            for slot in 0..<inputCount { read(slot) }
-            flops = 2 * rows * cols * dim(0, 1)
-        case .matMulAT, .fusedMatMulATAdd:
-            for slot in 0..<inputCount { read(slot) }
-            flops = 2 * rows * cols * dim(0, 0)
-        case .fusedRmsNormMatMul:
-            for slot in 0..<inputCount { read(slot) }
-            flops = 2 * rows * cols * dim(0, 1) + 4 * rows * dim(0, 1)
+        let rows = output.dim0, cols = output.dim1
+        switch kernel.kind {
+        case .free:
+            return 0
+        case .memory:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+        case .matMul:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 2 * rows * cols * input(0).dim1
+        case .matMulAT:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 2 * rows * cols * input(0).dim0
+        case .rmsNormMatMul:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            let k = input(0).dim1
+            flops = 2 * rows * cols * k + 4 * rows * k
         case .embedding:
             // A lookup reads the selected rows of the table, not the whole table.
-            read(0)
-            bytes += Double(output.byteSize)
+            bytes += input(0).bytes
+            bytes += output.bytes
         case .cacheWrite:
             // Writes one row in place: reads the new row and the position.
-            bytes = Double(inputType(0).byteSize) * 2
-            if inputCount > 2 { read(2) }
-        case .causalAttention(let h), .causalAttentionRoPE(let h, _):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 2 * rows * dim(1, 0) * Double(h.numHeads * h.headDim)
-        case .fullAttention(let h), .crossAttention(let h), .multiHeadAttn(let h, _):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 4 * rows * dim(1, 0) * Double(h.numHeads * h.headDim)
-        case .slidingWindowAttention(let h, let window):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 4 * rows * min(dim(1, 0), Double(window)) * Double(h.numHeads * h.headDim)
-        case .multiHeadAttnGradQ(_, let h, _), .multiHeadAttnGradK(_, let h, _),
-             .multiHeadAttnGradV(_, let h, _):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 8 * dim(1, 0) * dim(2, 0) * Double(h.numHeads * h.headDim)
-        case .cachedAttention(let h):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 4 * dim(1, 0) * Double(h.numHeads * h.headDim)
-        case .conv2d(let g), .conv2dGradInput(let g), .conv2dGradWeight(let g):
-            for slot in 0..<inputCount { read(slot) }
-            flops = 2 * convBatch(g, inputType(0), op: op) * Double(g.outChannels * g.outH * g.outW)
-                * Double(g.inChannels * g.kernelH * g.kernelW)
-        case .winogradConv2d(let w):
+            bytes = input(0).bytes * 2
+            if inputCount > 2 { bytes += input(2).bytes }
+        case .attention:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = kernel.factor * rows * input(1).dim0 * kernel.heads
+        case .slidingWindowAttention:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 4 * rows * min(input(1).dim0, kernel.extra) * kernel.heads
+        case .attentionGrad:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 8 * input(1).dim0 * input(2).dim0 * kernel.heads
+        case .cachedAttention:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 4 * input(1).dim0 * kernel.heads
+        case .conv:
+            for slot in 0..<inputCount { bytes += input(slot).bytes }
+            flops = 2 * kernel.batch(input(0)) * kernel.heads * kernel.extra
+        case .winograd:
             // Reads the input and the transformed weight; the original weight rides along
             // for the backward pass only. F(2×2, 3×3) needs 2.25× fewer multiplications.
-            read(0)
-            if inputCount > 1 { read(1) }
-            let g = w.conv2d
-            flops = 2 * convBatch(g, inputType(0), op: .conv2d(g))
-                * Double(g.outChannels * g.outH * g.outW) * Double(g.inChannels * 9) / 2.25
-        default:
-            for slot in 0..<inputCount { read(slot) }
+            bytes += input(0).bytes
+            if inputCount > 1 { bytes += input(1).bytes }
+            flops = 2 * kernel.batch(input(0)) * kernel.heads * kernel.extra / 2.25
         }
         let seconds = device.launchOverhead
             + max(flops / device.peakFLOPS, bytes / device.memoryBandwidth)
         return seconds * 1e6
     }
+}
+
+/// What the cost model reads of a tensor type, computed once per type.
+struct TypeFacts {
+    /// The storage size in bytes.
+    var bytes: Double
+    /// The first dimension (1 if none).
+    var dim0: Double
+    /// The second dimension (1 if none).
+    var dim1: Double
+    /// The number of elements.
+    var elements: Int
+
+    /// The facts of `type`.
+    ///
+    /// - Complexity: O(rank).
+    @inline(__always)
+    init(_ type: TensorType) {
+        let shape = type.shape
+        var count = 1
+        for d in shape { count *= d }
+        elements = count
+        bytes = Double(TensorType.byteSize(type.dtype, elements: count))
+        dim0 = shape.isEmpty ? 1 : Double(shape[0])
+        dim1 = shape.count > 1 ? Double(shape[1]) : 1
+    }
+}
+
+/// The op-dependent part of a kernel's cost: what the roofline computes for it and the
+/// op's parameters it needs, and the flat model's cost. Computed once per op value.
+struct KernelClass {
+    /// How the roofline counts bytes and FLOPs.
+    enum Kind: UInt8 {
+        /// Leaves, `Identity`, `Nop`: no kernel.
+        case free
+        /// Reads every input, writes the output, no FLOPs counted.
+        case memory
+        /// `2·rows·cols·A[0,1]` FLOPs.
+        case matMul
+        /// `2·rows·cols·A[0,0]` FLOPs.
+        case matMulAT
+        /// A matmul plus `4·rows·K` for the norm.
+        case rmsNormMatMul
+        /// Reads the index tensor and writes (reads) the selected rows.
+        case embedding
+        /// Reads the new row twice over, and the position.
+        case cacheWrite
+        /// `factor·rows·keys·heads` FLOPs.
+        case attention
+        /// `4·rows·min(keys, window)·heads` FLOPs.
+        case slidingWindowAttention
+        /// `8·queries·keys·heads` FLOPs.
+        case attentionGrad
+        /// `4·keys·heads` FLOPs.
+        case cachedAttention
+        /// `2·batch·outputs·taps` FLOPs.
+        case conv
+        /// A convolution with 2.25× fewer multiplications, reading two inputs.
+        case winograd
+    }
+
+    /// The roofline's treatment.
+    var kind: Kind
+    /// The flat model's cost (leaves and `Nop` 0, fused ops 9, other ops 10).
+    var flatCost: Double
+    /// `2` or `4` for attention.
+    var factor: Double = 0
+    /// Heads × head width for attention; output elements per sample for convolutions.
+    var heads: Double = 0
+    /// The window of sliding-window attention; multiply-adds per output for convolutions.
+    var extra: Double = 0
+    /// The elements per sample of a convolution's first input (0: batch 1).
+    var perSample: Int = 0
+
+    /// A free kernel under both models (a leaf).
+    static let leaf = KernelClass(kind: .free, flatCost: 0)
+
+    private init(kind: Kind, flatCost: Double) {
+        self.kind = kind
+        self.flatCost = flatCost
+    }
+
+    /// The class of `op` (a function, so that `op` is borrowed, not copied).
+    ///
+    /// - Complexity: O(1).
+    static func of(_ op: Op) -> KernelClass {
+        switch op {
+        case .parameter, .input, .constant, .nop: return leaf
+        default: break
+        }
+        var k = KernelClass(kind: .memory, flatCost: CostModel.isFusedKernel(op) ? 9 : 10)
+        func heads(_ h: AttentionHeads) -> Double { Double(h.numHeads * h.headDim) }
+        switch op {
+        case .identity:
+            k.kind = .free
+        case .matMul, .matMulBT, .fusedMatMulAdd, .fusedMatMulBTAdd:
+            k.kind = .matMul
+        case .matMulAT, .fusedMatMulATAdd:
+            k.kind = .matMulAT
+        case .fusedRmsNormMatMul:
+            k.kind = .rmsNormMatMul
+        case .embedding:
+            k.kind = .embedding
+        case .cacheWrite:
+            k.kind = .cacheWrite
+        case .causalAttention(let h), .causalAttentionRoPE(let h, _):
+            k.kind = .attention
+            k.factor = 2
+            k.heads = heads(h)
+        case .fullAttention(let h), .crossAttention(let h), .multiHeadAttn(let h, _):
+            k.kind = .attention
+            k.factor = 4
+            k.heads = heads(h)
+        case .slidingWindowAttention(let h, let window):
+            k.kind = .slidingWindowAttention
+            k.heads = heads(h)
+            k.extra = Double(window)
+        case .multiHeadAttnGradQ(_, let h, _), .multiHeadAttnGradK(_, let h, _),
+             .multiHeadAttnGradV(_, let h, _):
+            k.kind = .attentionGrad
+            k.heads = heads(h)
+        case .cachedAttention(let h):
+            k.kind = .cachedAttention
+            k.heads = heads(h)
+        case .conv2d(let g):
+            k.kind = .conv
+            k.perSample = g.inChannels * g.inH * g.inW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * g.kernelH * g.kernelW)
+        case .conv2dGradInput(let g), .conv2dGradWeight(let g):
+            k.kind = .conv
+            k.perSample = g.outChannels * g.outH * g.outW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * g.kernelH * g.kernelW)
+        case .winogradConv2d(let w):
+            k.kind = .winograd
+            let g = w.conv2d
+            k.perSample = g.inChannels * g.inH * g.inW
+            k.heads = Double(g.outChannels * g.outH * g.outW)
+            k.extra = Double(g.inChannels * 9)
+        default:
+            break
+        }
+        return k
+    }
+
+    /// Whether the kernel costs nothing under `model`.
+    @inline(__always)
+    func isFree(_ model: CostModel) -> Bool {
+        if case .flat = model { return flatCost == 0 }
+        return kind == .free
+    }
 
     /// The batch size of a convolution, from the flat tensor it reads first.
-    private static func convBatch(_ g: Conv2dGeometry, _ first: TensorType, op: Op) -> Double {
-        let perSample: Int
-        switch op {
-        case .conv2dGradInput: perSample = g.outChannels * g.outH * g.outW
-        case .conv2dGradWeight: perSample = g.outChannels * g.outH * g.outW
-        default: perSample = g.inChannels * g.inH * g.inW
-        }
-        return perSample > 0 ? max(1, Double(first.elementCount / perSample)) : 1
+    @inline(__always)
+    func batch(_ first: TypeFacts) -> Double {
+        perSample > 0 ? max(1, Double(first.elements / perSample)) : 1
     }
 }

@@ -66,31 +66,13 @@ struct EGraphOptimizer {
         // Extract.
         clock = ContinuousClock.now
         let costModel = options.costModel
-        let (extraction, homes): (FusionExtractor, [Int32]) = egraph.withNodeStorage { storage in
+        let (extraction, homes, enodeCost): (FusionExtractor, [Int32], [Double]) = egraph.withNodeStorage { storage in
             let canonical = FusionExtractor.canonicalClasses(storage)
-            let classType = Self.classTypes(storage, canonical: canonical, language: language)
-            var ownCost = [Double](repeating: .infinity, count: storage.count)
-            // The language's tables are read through local copies (no access check or
-            // retain of the class's arrays per e-node).
-            let payloads = language.payloads, types = language.types
-            payloads.withUnsafeBufferPointer { payloads in
-                types.withUnsafeBufferPointer { types in
-                    for n in 0..<storage.count where storage.isLive(n) {
-                        let p = Int(storage.payloads[n])
-                        let kids = storage.children(of: n)
-                        ownCost[n] = costModel.kernelCost(payloads[p].op, output: payloads[p].type,
-                                                          inputCount: kids.count) {
-                            types[Int(classType[Int(kids[$0])])]
-                        }
-                    }
-                }
-            }
-            var absorbed: [UInt32: [UInt32]] = [:]
-            for (node, classes) in context.absorbed { absorbed[node] = classes.map(\.rawValue) }
+            let enodeCost = Self.enodeCosts(storage, language: language, model: costModel)
             let homes = encoding.homes(canonical: canonical)
             return (FusionExtractor(storage: storage, canonical: canonical, originalCount: encoding.originalCount,
-                                    ownCost: ownCost, roots: encoding.roots(storage, homes: homes, canonical: canonical),
-                                    absorbed: absorbed), homes)
+                                    ownCost: enodeCost, roots: encoding.roots(storage, homes: homes, canonical: canonical),
+                                    absorbed: context.absorbed), homes, enodeCost)
         }
         report.extractTime = Fusion.seconds(since: clock)
 
@@ -98,24 +80,59 @@ struct EGraphOptimizer {
         clock = ContinuousClock.now
         var rebuild = GraphRebuild(input: input, encoding: encoding, extraction: extraction, homes: homes,
                                    language: language, egraph: egraph,
-                                   derivedRecords: context.derivedRecords)
+                                   derivedRecords: context.derivedRecords, enodeCost: enodeCost)
         let optimized = rebuild.run()
         report.rebuildTime = Fusion.seconds(since: clock)
         report.fusions = rebuild.fusions
         report.nodesAfter = optimized.activeCount
-        report.costBefore = costModel.cost(of: input)
-        report.costAfter = costModel.cost(of: optimized)
+        report.costBefore = rebuild.costBefore
+        report.costAfter = rebuild.costAfter
         return optimized
     }
 
-    /// The type id of every canonical class, read from its members' payloads.
-    static func classTypes(_ storage: ENodeStorage, canonical: [UInt32], language: FusionLanguage) -> [UInt32] {
-        var types = [UInt32](repeating: 0, count: storage.count)
-        language.payloads.withUnsafeBufferPointer { payloads in
-            for n in 0..<storage.count where storage.isLive(n) {
-                types[Int(canonical[n])] = payloads[Int(storage.payloads[n])].typeID
+    /// The cost of every e-node (live or not) as a kernel: its payload's op and type, its
+    /// children's types. Each distinct type's facts and each payload's kernel class are
+    /// computed once.
+    ///
+    /// The members of a class share their type (rewrites equate tensors of one type), so a
+    /// child's own type is its class's. An e-node of the input graph therefore costs what
+    /// its node costs in ``CostModel/cost(of:)-(Graph)``, which gives the report's costs
+    /// without another pass over the graphs.
+    ///
+    /// - Complexity: O(N + E + P + T) for N e-nodes, E child edges, P payloads and T types.
+    static func enodeCosts(_ storage: ENodeStorage, language: FusionLanguage, model: CostModel) -> [Double] {
+        let facts = language.types.map(TypeFacts.init)
+        let parameter = language.parameter, input = language.operatorID("Input"),
+            constant = language.operatorID("Constant")
+        // Per payload: its kernel class and output type (leaves without reading their op).
+        let kernels = language.payloads.map { payload -> (kernel: KernelClass, type: UInt32) in
+            let op = payload.operatorID
+            if op == parameter || op == input || op == constant { return (.leaf, payload.typeID) }
+            return (KernelClass.of(payload.op), payload.typeID)
+        }
+        return kernels.withUnsafeBufferPointer { kernels in
+            let type = [UInt32](unsafeUninitializedCapacity: storage.count) { type, initialized in
+                for n in 0..<storage.count { type[n] = kernels[Int(storage.payloads[n])].type }
+                initialized = storage.count
+            }
+            return [Double](unsafeUninitializedCapacity: storage.count) { cost, initialized in
+                facts.withUnsafeBufferPointer { facts in
+                    type.withUnsafeBufferPointer { type in
+                        for n in 0..<storage.count {
+                            let kernel = kernels[Int(storage.payloads[n])].kernel
+                            if kernel.isFree(model) {
+                                cost[n] = 0
+                                continue
+                            }
+                            let kids = storage.children(of: n)
+                            cost[n] = model.kernelCost(kernel, output: facts[Int(type[n])], inputCount: kids.count) {
+                                facts[Int(type[Int(kids[$0])])]
+                            }
+                        }
+                    }
+                }
+                initialized = storage.count
             }
         }
-        return types
     }
 }

@@ -51,11 +51,12 @@ final class FusionRuleContext {
         return id
     }
 
-    /// One inner node of a left-hand side: its operator, payload variable and children.
+    /// One inner node of a left-hand side: its operator, payload variable and children
+    /// (variable numbers of the rule's numbered pattern).
     struct Inner {
-        var op: String
-        var payload: String
-        var children: [String]
+        var op: UInt32
+        var payload: Int
+        var children: [Int]
     }
 
     /// Adds a fused e-node and, when it is new, records the classes of the inner nodes of
@@ -68,13 +69,27 @@ final class FusionRuleContext {
         if Int(node.rawValue) >= before {
             var classes: [EClassID] = []
             for part in inner {
-                let probe = ENode(op: language.operatorID(part.op), payload: batch.payload(part.payload, i),
-                                  children: part.children.map { batch.eclass($0, i) })
+                let probe = ENode(op: part.op, payload: batch.payload(at: part.payload, i),
+                                  children: part.children.map { batch.eclass(at: $0, i) })
                 if let c = try graph.lookup(probe) { classes.append(c) }
             }
             absorbed[node.rawValue] = classes
         }
         return node
+    }
+
+    /// Records, for each fused node a batch created, the classes its probes (the inner
+    /// nodes of the rule's left-hand side) were found in.
+    func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
+        for i in 0..<nodes.count {
+            guard let node = nodes.node(i) else { continue }
+            var classes: [EClassID] = []
+            classes.reserveCapacity(nodes.probeCount)
+            for k in 0..<nodes.probeCount {
+                if let c = nodes.probe(k, i) { classes.append(c) }
+            }
+            absorbed[node.rawValue] = classes
+        }
     }
 
     /// The type of a class.
@@ -121,40 +136,62 @@ final class FusionRuleContext {
 /// conditions (weight shapes, RoPE parameters, conv geometry) read the class facts.
 /// Rule names are the labels of the fusions they produce (with the argument order).
 enum FusionRules {
+    typealias Term = OperatorPattern.Term
+
+    /// Class variable `k` of a numbered pattern.
+    static func v(_ k: Int) -> Term { .variable(k) }
+
+    /// A node of operator `op` binding payload variable `p`.
+    static func node(_ op: UInt32, _ p: Int, _ children: [Term]) -> Term {
+        .apply(OperatorID(rawValue: op), payload: .variable(p), children)
+    }
+
     static func make(_ context: FusionRuleContext, mode: OptimizationMode, optIns: OptInFusions)
         throws -> [Rewrite]
     {
         let language = context.language
+        let table = language.table
         var rules: [Rewrite] = []
+        rules.reserveCapacity(20)
 
-        // Pass A: matmul + add, both argument orders.
-        let matMulKinds: [(String, Op, FusionKind)] = [
-            ("MatMul", .fusedMatMulAdd, .matMulAdd),
-            ("MatMulAT", .fusedMatMulATAdd, .matMulATAdd),
-            ("MatMulBT", .fusedMatMulBTAdd, .matMulBTAdd),
+        // Pass A: matmul + add, both argument orders. Classes a = 0, b = 1, d = 2;
+        // payloads p = 0 (the Add), q = 1 (the matmul).
+        let add = language.operatorID("Add")
+        let matMulKinds: [(UInt32, Op, FusionKind)] = [
+            (language.operatorID("MatMul"), .fusedMatMulAdd, .matMulAdd),
+            (language.operatorID("MatMulAT"), .fusedMatMulATAdd, .matMulATAdd),
+            (language.operatorID("MatMulBT"), .fusedMatMulBTAdd, .matMulBTAdd),
         ]
         // All left-operand rules first: on an `Add` of two matmuls of equal cost, the fused
         // node for the left one is then created first and wins the tie, as in pass A.
         for addendFirst in [false, true] {
-            for (name, fused, kind) in matMulKinds {
-                let lhs = addendFirst ? "(Add ?p ?d (\(name) ?q ?a ?b))" : "(Add ?p (\(name) ?q ?a ?b) ?d)"
-                rules.append(try replace(kind.label + (addendFirst ? " (addend first)" : ""), lhs, context,
-                                         op: fused, children: ["a", "b", "d"],
-                                         absorbing: [.init(op: name, payload: "q", children: ["a", "b"])]))
+            for (matMul, fused, kind) in matMulKinds {
+                let product = node(matMul, 1, [v(0), v(1)])
+                let lhs = addendFirst ? node(add, 0, [v(2), product]) : node(add, 0, [product, v(2)])
+                rules.append(try replace(kind.label + (addendFirst ? " (addend first)" : ""),
+                                         OperatorPattern(lhs, table: table), context,
+                                         op: fused, children: [0, 1, 2],
+                                         absorbing: [.init(op: matMul, payload: 1, children: [0, 1])]))
             }
         }
-        // Pass B: Silu from x · sigmoid(x), both orders.
-        let sigmoid = FusionRuleContext.Inner(op: "Sigmoid", payload: "q", children: ["x"])
-        rules.append(try replace(FusionKind.silu.label, "(Mul ?p ?x (Sigmoid ?q ?x))", context, op: .silu,
-                                 children: ["x"], absorbing: [sigmoid]))
-        rules.append(try replace(FusionKind.silu.label + " (sigmoid first)", "(Mul ?p (Sigmoid ?q ?x) ?x)", context,
-                                 op: .silu, children: ["x"], absorbing: [sigmoid]))
-        // Pass C: SwiGLU from silu(g) · u, both orders.
-        let silu = FusionRuleContext.Inner(op: "Silu", payload: "q", children: ["g"])
-        rules.append(try replace(FusionKind.swiGLU.label, "(Mul ?p (Silu ?q ?g) ?u)", context, op: .swiGLU,
-                                 children: ["g", "u"], absorbing: [silu]))
-        rules.append(try replace(FusionKind.swiGLU.label + " (up first)", "(Mul ?p ?u (Silu ?q ?g))", context,
-                                 op: .swiGLU, children: ["g", "u"], absorbing: [silu]))
+        // Pass B: Silu from x · sigmoid(x), both orders. x = 0; p = 0, q = 1.
+        let mul = language.operatorID("Mul"), sigmoidOp = language.operatorID("Sigmoid")
+        let sigmoid = FusionRuleContext.Inner(op: sigmoidOp, payload: 1, children: [0])
+        rules.append(try replace(FusionKind.silu.label,
+                                 OperatorPattern(node(mul, 0, [v(0), node(sigmoidOp, 1, [v(0)])]), table: table),
+                                 context, op: .silu, children: [0], absorbing: [sigmoid]))
+        rules.append(try replace(FusionKind.silu.label + " (sigmoid first)",
+                                 OperatorPattern(node(mul, 0, [node(sigmoidOp, 1, [v(0)]), v(0)]), table: table),
+                                 context, op: .silu, children: [0], absorbing: [sigmoid]))
+        // Pass C: SwiGLU from silu(g) · u, both orders. g = 0, u = 1; p = 0, q = 1.
+        let siluOp = language.operatorID("Silu")
+        let silu = FusionRuleContext.Inner(op: siluOp, payload: 1, children: [0])
+        rules.append(try replace(FusionKind.swiGLU.label,
+                                 OperatorPattern(node(mul, 0, [node(siluOp, 1, [v(0)]), v(1)]), table: table),
+                                 context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
+        rules.append(try replace(FusionKind.swiGLU.label + " (up first)",
+                                 OperatorPattern(node(mul, 0, [v(1), node(siluOp, 1, [v(0)])]), table: table),
+                                 context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
         // Pass D: two matmuls sharing their input → one wide matmul.
         rules.append(try swiGLUConcat(context))
         if optIns.contains(.rmsNormMatMul) { rules.append(try rmsNormMatMul(context)) }
@@ -163,60 +200,64 @@ enum FusionRules {
             rules.append(try groupNormSilu(context))
             rules.append(try winograd(context))
         }
-        // The seed's algebraic simplifications.
-        rules.append(Rewrite(FusionKind.doubleNegation.label, try pattern("(Neg ?p (Neg ?q ?x))", language),
-                             try pattern("?x", language)))
-        rules.append(Rewrite(FusionKind.reluIdempotence.label, try pattern("(Relu ?p (Relu ?q ?x))", language),
-                             try pattern("(Relu ?q ?x)", language)))
+        // The seed's algebraic simplifications. x = 0; p = 0, q = 1.
+        let neg = language.operatorID("Neg"), relu = language.operatorID("Relu")
+        let transpose = language.operatorID("Transpose")
+        rules.append(Rewrite(FusionKind.doubleNegation.label,
+                             try OperatorPattern(node(neg, 0, [node(neg, 1, [v(0)])]), table: table), v(0)))
+        rules.append(Rewrite(FusionKind.reluIdempotence.label,
+                             try OperatorPattern(node(relu, 0, [node(relu, 1, [v(0)])]), table: table),
+                             node(relu, 1, [v(0)])))
         rules.append(Rewrite(FusionKind.doubleTranspose.label,
-                             try pattern("(Transpose ?p (Transpose ?q ?x))", language),
-                             try pattern("?x", language),
+                             try OperatorPattern(node(transpose, 0, [node(transpose, 1, [v(0)])]), table: table),
+                             v(0),
                              condition: { batch in
                                  (0..<batch.count).map { i in
-                                     context.facts[batch.eclass("x", i)].typeID
-                                         == language[batch.payload("p", i)].typeID
+                                     context.facts[batch.eclass(at: 0, i)].typeID
+                                         == language[batch.payload(at: 0, i)].typeID
                                  }
                              }))
         return rules
     }
 
-    static func pattern(_ text: String, _ language: FusionLanguage) throws -> Pattern {
-        try Pattern(parsing: text, table: language.table)
-    }
-
-    /// A rule that adds `op(children…)` at the root's type and unions it with the root.
-    static func replace(_ name: String, _ lhs: String, _ context: FusionRuleContext, op: Op,
-                        children: [String], absorbing inner: [FusionRuleContext.Inner]) throws -> Rewrite
+    /// A rule that adds `op(children…)` at the type of the root (payload variable 0) and
+    /// unions it with the root; `children` are class variable numbers. The core
+    /// instantiates it: the root's payload is mapped to the fused payload first, and the
+    /// inner nodes are probed for each new fused node (the classes it absorbs).
+    static func replace(_ name: String, _ lhs: OperatorPattern, _ context: FusionRuleContext, op: Op,
+                        children: [Int], absorbing inner: [FusionRuleContext.Inner]) throws -> Rewrite
     {
         let language = context.language
         let target = language.operatorID(for: op, inputCount: children.count)
-        return Rewrite(name, try pattern(lhs, language)) { batch in
-            var unions: [(EClassID, EClassID)] = []
-            unions.reserveCapacity(batch.count)
-            for i in 0..<batch.count {
-                let payload = context.payload(op, typeOf: batch.payload("p", i), tag: target)
-                let node = try context.addFused(op: target, payload: payload,
-                                                children: children.map { batch.eclass($0, i) },
-                                                absorbing: inner, batch, i)
-                unions.append((batch.root(i), node))
-            }
-            return unions
+        let rhs = Term.apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) })
+        let probes = inner.map { part in
+            Term.apply(OperatorID(rawValue: part.op), payload: .variable(part.payload), part.children.map { .variable($0) })
         }
+        // The last root payload mapped and its fused payload (matches of a rule mostly
+        // share their root's payload; others go through the context's cache).
+        var last: (source: UInt64, payload: UInt64) = (.max, 0)
+        return Rewrite(name, lhs, rhs, mapping: 0, through: { source in
+            if source == last.source { return last.payload }
+            last = (source, context.payload(op, typeOf: source, tag: target))
+            return last.payload
+        }, probes: probes, created: context.recordAbsorbed)
     }
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.
+    /// h = 0, wg = 1, wu = 2; p = 0 (SwiGLU), q = 1, r = 2 (the matmuls).
     static func swiGLUConcat(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let matMul = language.operatorID("MatMul"), concat = language.operatorID("SwiGLUConcat")
+        let swiGLU = language.operatorID("SwiGLU")
         func weights(_ batch: MatchBatch, _ i: Int) -> (String, String, TensorType, TensorType)? {
-            let (wg, wu) = (batch.eclass("wg", i), batch.eclass("wu", i))
+            let (wg, wu) = (batch.eclass(at: 1, i), batch.eclass(at: 2, i))
             guard let gateName = context.parameterName(wg), let upName = context.parameterName(wu) else { return nil }
             let (gateType, upType) = (context.type(of: wg), context.type(of: wu))
             guard gateType.shape.count == 2, gateType.shape == upType.shape else { return nil }
             return (gateName, upName, gateType, upType)
         }
-        return Rewrite(FusionKind.swiGLUConcat.label,
-                       try pattern("(SwiGLU ?p (MatMul ?q ?h ?wg) (MatMul ?r ?h ?wu))", language),
+        let lhs = node(swiGLU, 0, [node(matMul, 1, [v(0), v(1)]), node(matMul, 2, [v(0), v(2)])])
+        return Rewrite(FusionKind.swiGLUConcat.label, try OperatorPattern(lhs, table: language.table),
                        condition: { batch in
                            (0..<batch.count).map { i in
                                guard let (g, u, _, _) = weights(batch, i) else { return false }
@@ -232,18 +273,18 @@ enum FusionRules {
                                let wide = try context.derivedWeight(
                                    named: name, type: TensorType(gateType.dtype, [k, 2 * n]),
                                    op: language.concatWeight,
-                                   children: [batch.eclass("wg", i), batch.eclass("wu", i)],
+                                   children: [batch.eclass(at: 1, i), batch.eclass(at: 2, i)],
                                    record: DerivedParam(name: name, sources: [.init(name: gateName, cols: n),
                                                                               .init(name: upName, cols: n)],
                                                         rows: k, transform: .horizontalConcat))
-                               let h = batch.eclass("h", i)
+                               let h = batch.eclass(at: 0, i)
                                let m = context.type(of: h).shape.first ?? 1
                                let product = try context.graph.add(
                                    op: matMul, payload: language.payload(.matMul, .f32([m, 2 * n])), children: [h, wide])
                                let fused = try context.addFused(
                                    op: concat, payload: language.payload(.swiGLUConcat, .f32([m, n])), children: [product],
-                                   absorbing: [.init(op: "MatMul", payload: "q", children: ["h", "wg"]),
-                                               .init(op: "MatMul", payload: "r", children: ["h", "wu"])], batch, i)
+                                   absorbing: [.init(op: matMul, payload: 1, children: [0, 1]),
+                                               .init(op: matMul, payload: 2, children: [0, 2])], batch, i)
                                unions.append((batch.root(i), fused))
                            }
                            return unions
@@ -251,18 +292,20 @@ enum FusionRules {
     }
 
     /// `MatMul(RmsNorm(x, w), p)` → `FusedRmsNormMatMul(eps)(x, w, p)` (opt-in).
+    /// x = 0, w = 1, pw = 2; p = 0, q = 1.
     static func rmsNormMatMul(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let target = language.operatorID("FusedRmsNormMatMul")
-        return Rewrite(FusionKind.rmsNormMatMul.label,
-                       try pattern("(MatMul ?p (RmsNorm ?q ?x ?w) ?pw)", language)) { batch in
+        let rmsNorm = language.operatorID("RmsNorm")
+        let lhs = node(language.operatorID("MatMul"), 0, [node(rmsNorm, 1, [v(0), v(1)]), v(2)])
+        return Rewrite(FusionKind.rmsNormMatMul.label, try OperatorPattern(lhs, table: language.table)) { batch in
             try (0..<batch.count).compactMap { i in
-                guard case .rmsNorm(let eps) = language[batch.payload("q", i)].op else { return nil }
-                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language[batch.payload("p", i)].type)
+                guard case .rmsNorm(let eps) = language[batch.payload(at: 1, i)].op else { return nil }
+                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language[batch.payload(at: 0, i)].type)
                 let node = try context.addFused(op: target, payload: payload,
-                                                children: [batch.eclass("x", i), batch.eclass("w", i),
-                                                           batch.eclass("pw", i)],
-                                                absorbing: [.init(op: "RmsNorm", payload: "q", children: ["x", "w"])],
+                                                children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
+                                                           batch.eclass(at: 2, i)],
+                                                absorbing: [.init(op: rmsNorm, payload: 1, children: [0, 1])],
                                                 batch, i)
                 return (batch.root(i), node)
             }
@@ -273,20 +316,23 @@ enum FusionRules {
     static func ropeAttentionParameters(_ batch: MatchBatch, _ i: Int, _ language: FusionLanguage)
         -> (AttentionHeads, Float)?
     {
-        guard case .causalAttention(let heads) = language[batch.payload("p", i)].op,
-              case .rope(let q) = language[batch.payload("q", i)].op,
-              case .rope(let k) = language[batch.payload("r", i)].op,
+        guard case .causalAttention(let heads) = language[batch.payload(at: 0, i)].op,
+              case .rope(let q) = language[batch.payload(at: 1, i)].op,
+              case .rope(let k) = language[batch.payload(at: 2, i)].op,
               q.theta == k.theta, q.posOffset == 0, k.posOffset == 0,
               q.headDim == heads.headDim, k.headDim == heads.headDim else { return nil }
         return (heads, q.theta)
     }
 
     /// `CausalAttention(RoPE q, RoPE k, v)` → `CausalAttentionRoPE(theta)(q, k, v)` (opt-in).
+    /// x = 0, y = 1, v = 2; p = 0, q = 1, r = 2.
     static func ropeAttention(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let target = language.operatorID("CausalAttentionRoPE")
-        return Rewrite(FusionKind.ropeAttention.label,
-                       try pattern("(CausalAttention ?p (RoPE ?q ?x) (RoPE ?r ?y) ?v)", language),
+        let rope = language.operatorID("RoPE")
+        let lhs = node(language.operatorID("CausalAttention"), 0,
+                       [node(rope, 1, [v(0)]), node(rope, 2, [v(1)]), v(2)])
+        return Rewrite(FusionKind.ropeAttention.label, try OperatorPattern(lhs, table: language.table),
                        condition: { batch in
                            (0..<batch.count).map { ropeAttentionParameters(batch, $0, language) != nil }
                        },
@@ -294,30 +340,32 @@ enum FusionRules {
                            try (0..<batch.count).compactMap { i in
                                guard let (heads, theta) = ropeAttentionParameters(batch, i, language) else { return nil }
                                let payload = language.payload(.causalAttentionRoPE(heads, ropeTheta: theta),
-                                                              language[batch.payload("p", i)].type)
+                                                              language[batch.payload(at: 0, i)].type)
                                let node = try context.addFused(
                                    op: target, payload: payload,
-                                   children: [batch.eclass("x", i), batch.eclass("y", i), batch.eclass("v", i)],
-                                   absorbing: [.init(op: "RoPE", payload: "q", children: ["x"]),
-                                               .init(op: "RoPE", payload: "r", children: ["y"])], batch, i)
+                                   children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i), batch.eclass(at: 2, i)],
+                                   absorbing: [.init(op: rope, payload: 1, children: [0]),
+                                               .init(op: rope, payload: 2, children: [1])], batch, i)
                                return (batch.root(i), node)
                            }
                        })
     }
 
     /// `Silu(GroupNorm(x, w, b))` → `GroupNormSilu(x, w, b)` (inference).
+    /// x = 0, w = 1, b = 2; p = 0, q = 1.
     static func groupNormSilu(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let target = language.operatorID("GroupNormSilu")
-        return Rewrite(FusionKind.groupNormSilu.label,
-                       try pattern("(Silu ?p (GroupNorm ?q ?x ?w ?b))", language)) { batch in
+        let groupNorm = language.operatorID("GroupNorm")
+        let lhs = node(language.operatorID("Silu"), 0, [node(groupNorm, 1, [v(0), v(1), v(2)])])
+        return Rewrite(FusionKind.groupNormSilu.label, try OperatorPattern(lhs, table: language.table)) { batch in
             try (0..<batch.count).compactMap { i in
-                guard case .groupNorm(let parameters) = language[batch.payload("q", i)].op else { return nil }
-                let payload = language.payload(.groupNormSilu(parameters), language[batch.payload("p", i)].type)
+                guard case .groupNorm(let parameters) = language[batch.payload(at: 1, i)].op else { return nil }
+                let payload = language.payload(.groupNormSilu(parameters), language[batch.payload(at: 0, i)].type)
                 let node = try context.addFused(op: target, payload: payload,
-                                                children: [batch.eclass("x", i), batch.eclass("w", i),
-                                                           batch.eclass("b", i)],
-                                                absorbing: [.init(op: "GroupNorm", payload: "q", children: ["x", "w", "b"])],
+                                                children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
+                                                           batch.eclass(at: 2, i)],
+                                                absorbing: [.init(op: groupNorm, payload: 1, children: [0, 1, 2])],
                                                 batch, i)
                 return (batch.root(i), node)
             }
@@ -325,32 +373,34 @@ enum FusionRules {
     }
 
     /// A qualifying `Conv2d(x, W)` → `WinogradConv2d(x, WinogradWeight(W), W)` (inference).
+    /// x = 0, w = 1; p = 0.
     static func winograd(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let target = language.operatorID("WinogradConv2d")
         func candidate(_ batch: MatchBatch, _ i: Int) -> (Conv2dGeometry, String)? {
-            guard case .conv2d(let g) = language[batch.payload("p", i)].op,
+            guard case .conv2d(let g) = language[batch.payload(at: 0, i)].op,
                   ReferencePasses.isWinogradCandidate(g),
-                  let weight = context.parameterName(batch.eclass("w", i)),
+                  let weight = context.parameterName(batch.eclass(at: 1, i)),
                   context.canProvideParameter(named: weight + ":winograd") else { return nil }
             return (g, weight)
         }
-        return Rewrite(FusionKind.winograd.label, try pattern("(Conv2d ?p ?x ?w)", language),
+        let lhs = node(language.operatorID("Conv2d"), 0, [v(0), v(1)])
+        return Rewrite(FusionKind.winograd.label, try OperatorPattern(lhs, table: language.table),
                        condition: { batch in (0..<batch.count).map { candidate(batch, $0) != nil } },
                        applier: { batch in
                            try (0..<batch.count).compactMap { i in
                                guard context.winogradRoots.insert(batch.root(i).rawValue).inserted,
                                      let (g, weight) = candidate(batch, i) else { return nil }
-                               let w = batch.eclass("w", i)
+                               let w = batch.eclass(at: 1, i)
                                let transformed = try context.derivedWeight(
                                    named: weight + ":winograd", type: .f32([16 * g.outChannels * g.inChannels]),
                                    op: language.winogradWeight, children: [w],
                                    record: ReferencePasses.winogradRecord(weight: weight, g))
                                let geometry = WinogradGeometry(inChannels: g.inChannels, inH: g.inH, inW: g.inW,
                                                                outChannels: g.outChannels, padding: g.paddingH)
-                               let payload = language.payload(.winogradConv2d(geometry), language[batch.payload("p", i)].type)
+                               let payload = language.payload(.winogradConv2d(geometry), language[batch.payload(at: 0, i)].type)
                                let node = try context.graph.add(op: target, payload: payload,
-                                                                children: [batch.eclass("x", i), transformed, w])
+                                                                children: [batch.eclass(at: 0, i), transformed, w])
                                return (batch.root(i), node)
                            }
                        })

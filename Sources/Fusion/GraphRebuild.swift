@@ -22,11 +22,19 @@ struct GraphRebuild {
     let derivedRecords: [String: DerivedParam]
     /// The lowest input node id in each canonical class (-1: none).
     let homes: [Int32]
+    /// The cost of every e-node under the options' model (``EGraphOptimizer/enodeCosts(_:language:model:)``).
+    let enodeCost: [Double]
     /// The fusions found, in the reference's order.
     private(set) var fusions: [AppliedFusion] = []
+    /// The input graph's cost: what ``CostModel/cost(of:)-(Graph)`` gives for it, summed
+    /// from the e-node costs in the same order.
+    private(set) var costBefore = 0.0
+    /// The rebuilt graph's cost, likewise: an unchanged node costs what its e-node costs,
+    /// a rewritten or appended node what its chosen e-node costs, a `Nop` nothing.
+    private(set) var costAfter = 0.0
 
     init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, homes: [Int32],
-         language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam])
+         language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam], enodeCost: [Double])
     {
         self.homes = homes
         self.input = input
@@ -35,6 +43,7 @@ struct GraphRebuild {
         self.language = language
         self.egraph = egraph
         self.derivedRecords = derivedRecords
+        self.enodeCost = enodeCost
     }
 
     mutating func run() -> Graph {
@@ -62,32 +71,38 @@ struct GraphRebuild {
         let nodes = input.nodes
         let home = homes
         let canonical = extraction.canonical
+        let enodeOf = encoding.enodeOf
+        let pinned = encoding.pinned
+        let cost = enodeCost
+        // Operators are compared by id (no copy of a node's op).
+        let parameterOp = language.parameter, inputOp = language.operatorID("Input"),
+            constantOp = language.operatorID("Constant")
+        let negOp = language.operatorID("Neg"), transposeOp = language.operatorID("Transpose"),
+            reluOp = language.operatorID("Relu")
         var slot = [Int32](repeating: -1, count: storage.count)
-        for c in 0..<storage.count where home[c] >= 0 && extraction.isNeeded(UInt32(c)) {
-            slot[c] = home[c]
-        }
 
         // Fusions: needed classes whose home now holds an e-node a rule built.
         var found: [AppliedFusion] = []
-        for c in 0..<storage.count where slot[c] >= 0 {
+        for c in 0..<storage.count where home[c] >= 0 && extraction.isNeeded(UInt32(c)) {
+            slot[c] = home[c]
             let chosen = Int(extraction.choice[c])
-            guard chosen >= encoding.originalCount else { continue }
-            let at = Int(home[c])
-            if let kind = kind(ofRuleNode: chosen, storage) {
-                found.append(AppliedFusion(kind, at: NodeID(at)))
+            if chosen >= encoding.originalCount, let kind = kind(ofRuleNode: chosen, storage) {
+                found.append(AppliedFusion(kind, at: NodeID(Int(home[c]))))
             }
         }
-        // Simplifications: rewritten-away nodes whose class another node represents.
-        for index in nodes.indices where encoding.enodeOf[index] != .max && !nodes[index].op.isLeaf {
-            let c = Int(canonical[Int(encoding.enodeOf[index])])
-            guard home[c] != Int32(index), !encoding.pinned[index] else { continue }
-            switch nodes[index].op {
-            case .neg: found.append(AppliedFusion(.doubleNegation, at: NodeID(index)))
-            case .transpose: found.append(AppliedFusion(.doubleTranspose, at: NodeID(index)))
-            case .relu: found.append(AppliedFusion(.reluIdempotence, at: NodeID(index)))
-            default: break
-            }
+        // Simplifications: rewritten-away nodes whose class another node represents. The
+        // same pass sums the input's cost (node order, as `cost(of:)` sums it).
+        var before = 0.0
+        for index in nodes.indices where enodeOf[index] != .max {
+            let e = Int(enodeOf[index])
+            before += cost[e]
+            let op = storage.ops[e]
+            guard op == negOp || op == transposeOp || op == reluOp,
+                  home[Int(canonical[e])] != Int32(index), !pinned[index] else { continue }
+            let kind: FusionKind = op == negOp ? .doubleNegation : op == transposeOp ? .doubleTranspose : .reluIdempotence
+            found.append(AppliedFusion(kind, at: NodeID(index)))
         }
+        costBefore = before
         // The reference's order: by pass, then by node id (its passes visit ids ascending).
         found.sort { ($0.kind.pass, $0.node, $0.kind) < ($1.kind.pass, $1.node, $1.kind) }
         fusions = found
@@ -107,7 +122,7 @@ struct GraphRebuild {
             appended.append((c, chosen))
         }
         for fusion in found {
-            let c = Int(canonical[Int(encoding.enodeOf[fusion.node.index])])
+            let c = Int(canonical[Int(enodeOf[fusion.node.index])])
             guard slot[c] >= 0 else { continue }
             for child in extraction.children(of: extraction.choice[c]) { place(Int(child)) }
         }
@@ -129,17 +144,20 @@ struct GraphRebuild {
             }
         }
 
-        // Rewrite homes, retire the rest.
-        for index in nodes.indices {
-            guard !nodes[index].isNop, !nodes[index].op.isLeaf else { continue }
-            let e = encoding.enodeOf[index]
-            let c = Int(canonical[Int(e)])
+        // Rewrite homes, retire the rest; sum the cost in node order.
+        var after = 0.0
+        for index in nodes.indices where enodeOf[index] != .max {
+            let e = Int(enodeOf[index])
+            let op = storage.ops[e]
+            guard op != parameterOp, op != inputOp, op != constantOp else { continue }
+            let c = Int(canonical[e])
             if slot[c] == Int32(index) {
                 let chosen = extraction.choice[c]
+                after += cost[Int(chosen)]
                 // A node whose own e-node was chosen has its op and type (both are in the
                 // payload); it is unchanged when its children's slots are its inputs. This
                 // check needs no copy or allocation, so untouched nodes cost next to nothing.
-                if chosen == e, Self.slotsMatch(extraction.children(of: chosen), nodes[index].inputs, slot) {
+                if chosen == UInt32(e), Self.slotsMatch(extraction.children(of: chosen), nodes[index].inputs, slot) {
                     continue
                 }
                 let node = nodes[index]
@@ -148,18 +166,22 @@ struct GraphRebuild {
                 if newInputs != node.inputs || entry.op != node.op || entry.type != node.type {
                     graph.replaceNode(node.id, op: entry.op, inputs: newInputs, type: entry.type)
                 }
-            } else if encoding.pinned[index] {
+            } else if pinned[index] {
+                // Kept as it was, reading the new nodes (of the same types).
+                after += cost[e]
                 let node = nodes[index]
                 let newInputs = node.inputs.map { input in
-                    NodeID(Int(slot[Int(canonical[Int(encoding.enodeOf[input.index])])]))
+                    NodeID(Int(slot[Int(canonical[Int(enodeOf[input.index])])]))
                 }
                 if newInputs != node.inputs {
                     graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
                 }
             } else {
-                graph.makeNop(nodes[index].id)
+                graph.makeNop(NodeID(index))
             }
         }
+        for (_, n) in appended { after += cost[Int(n)] }
+        costAfter = after
         return graph
     }
 

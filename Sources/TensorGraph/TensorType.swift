@@ -33,9 +33,15 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
     /// blocks of 32 (20 bytes per `q4_0` block, 36 per `q8_0` block).
     ///
     /// - Complexity: O(rank).
-    @inlinable public var byteSize: Int {
+    @inlinable public var byteSize: Int { Self.byteSize(dtype, elements: elementCount) }
+
+    /// The storage size in bytes of `elements` elements of `dtype` (quantized types by
+    /// whole blocks of 32), for callers that already have the element count.
+    ///
+    /// - Complexity: O(1).
+    @inlinable @inline(__always)
+    public static func byteSize(_ dtype: DType, elements count: Int) -> Int {
         // Per dtype, so that the block division is by a constant (a shift).
-        let count = elementCount
         switch dtype {
         case .f32, .u32: return count * 4
         case .f16: return count * 2

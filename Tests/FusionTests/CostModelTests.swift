@@ -66,3 +66,18 @@ import TensorGraph
         #expect(CostModel.flat.cost(of: g) == 10)
     }
 }
+
+/// The report's costs, which the e-graph strategy sums from its per-e-node costs, are what
+/// ``CostModel/cost(of:)-(Graph)`` gives for the input and the optimized graph.
+@Suite struct ReportCostTests {
+    @Test(arguments: FixtureCases.stages)
+    func egraphReportCostsAreTheGraphCosts(_ stage: FixtureCases.Stage) throws {
+        let input = try FixtureCases.graph(stage.inputFile)
+        for model in [CostModel.roofline(), .flat] {
+            let (optimized, report) = try Fusion.optimize(input, options: OptimizeOptions(mode: stage.mode, costModel: model))
+            // Bit for bit: the same kernels summed in the same order.
+            #expect(report.costBefore == model.cost(of: input), "\(model)")
+            #expect(report.costAfter == model.cost(of: optimized), "\(model)")
+        }
+    }
+}

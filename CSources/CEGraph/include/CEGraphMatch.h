@@ -110,6 +110,21 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
                    const uint8_t *mask, uint32_t node_limit, uint32_t *processed,
                    uint32_t *merged, bool *limit_hit);
 
+/** Like `eg_apply`, with every union deferred to the end of the batch (each row's nodes are
+ *  added against the graph as the previous batches left it, as a custom applier that
+ *  returns its unions would), and with probes: for each row whose right-hand side root
+ *  node was created by that row, `created[r]` receives that node and `probe_classes[r *
+ *  n_probes + k]` the class of probe k (or EG_NONE), else `created[r]` is EG_NONE (masked
+ *  rows too). Probes use the right-hand-side node format (`[0]` n probes, then per probe:
+ *  op arity pmode p0 p1 and arity match words) and are looked up as `eg_lookup` does,
+ *  never added. `*merged` receives how many unions merged two classes. No node limit:
+ *  the caller checks the node count afterwards. O(rows · (rhs + probes) size). */
+eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
+                          const uint32_t *probes, uint32_t probes_len,
+                          const uint32_t *matches, uint32_t count, uint32_t stride,
+                          const uint8_t *mask, uint32_t *created, uint32_t *probe_classes,
+                          uint32_t *merged);
+
 #ifdef __cplusplus
 }
 #endif

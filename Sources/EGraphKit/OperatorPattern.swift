@@ -1,0 +1,118 @@
+/// A pattern over operator ids with numbered variables: what a ``Pattern`` says with
+/// names, for rule sets built by code.
+///
+/// Nothing is parsed or looked up by name, so building and compiling one costs a few small
+/// allocations: a program that builds its rules on every run (because its operator table
+/// is made per run) pays next to nothing for them.
+///
+/// - Class variables are numbered `0..<classVariableCount`; in a match row class variable
+///   `k` is at word `1 + k` (read it with ``MatchBatch/eclass(at:_:)``).
+/// - Payload variables are numbered `0..<payloadVariableCount` and bind a node's whole
+///   64-bit payload (read with ``MatchBatch/payload(at:_:)``).
+/// - Every number below a count must occur in the pattern.
+///
+/// ```swift
+/// // (Add ?p (Mul ?q ?a ?b) ?c) with class variables a = 0, b = 1, c = 2 and payloads p = 0, q = 1
+/// let lhs = try OperatorPattern(.apply(add, payload: .variable(0), [
+///     .apply(mul, payload: .variable(1), [.variable(0), .variable(1)]), .variable(2)]), table: table)
+/// ```
+public struct OperatorPattern {
+    /// How a node's payload is matched (left-hand side) or made (right-hand side).
+    public enum Payload: Hashable, Sendable {
+        /// Any payload (left-hand side only).
+        case any
+        /// Payload variable `n`: bound by its first occurrence, compared by later ones,
+        /// copied on a right-hand side.
+        case variable(Int)
+        /// Exactly this payload.
+        case value(UInt64)
+    }
+
+    /// One position of the pattern.
+    public indirect enum Term: Hashable, Sendable {
+        /// Class variable `n`.
+        case variable(Int)
+        /// An e-node of operator `op` with its children, as many as the operator declares.
+        case apply(OperatorID, payload: Payload, [Term])
+    }
+
+    /// The pattern.
+    public let term: Term
+    /// The table the operator ids belong to.
+    public let table: OperatorTable
+    /// The number of class variables.
+    public let classVariableCount: Int
+    /// The number of payload variables.
+    public let payloadVariableCount: Int
+
+    /// Checks `term` against `table`.
+    ///
+    /// - Throws: ``PatternError`` for an operator the table never issued, a wrong number of
+    ///   children, or variable numbers with gaps.
+    /// - Complexity: O(size of the pattern).
+    public init(_ term: Term, table: OperatorTable) throws(PatternError) {
+        var classes = 0, payloads = 0
+        var classSeen: UInt64 = 0, payloadSeen: UInt64 = 0
+        func visit(_ t: Term) throws(PatternError) {
+            switch t {
+            case .variable(let k):
+                guard k >= 0, k < 64 else { throw PatternError("class variable \(k) out of range 0..<64") }
+                classSeen |= 1 << UInt64(k)
+                classes = max(classes, k + 1)
+            case .apply(let op, let payload, let children):
+                guard Int(op.rawValue) < table.count else { throw PatternError("operator id \(op.rawValue) is not in the table") }
+                let arity = table[op].arity
+                guard children.count == arity else {
+                    throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
+                }
+                if case .variable(let j) = payload {
+                    guard j >= 0, j < 64 else { throw PatternError("payload variable \(j) out of range 0..<64") }
+                    payloadSeen |= 1 << UInt64(j)
+                    payloads = max(payloads, j + 1)
+                }
+                for child in children { try visit(child) }
+            }
+        }
+        try visit(term)
+        guard classSeen.nonzeroBitCount == classes, payloadSeen.nonzeroBitCount == payloads else {
+            throw PatternError("variable numbers must have no gaps")
+        }
+        self.term = term
+        self.table = table
+        classVariableCount = classes
+        payloadVariableCount = payloads
+    }
+
+    /// The same pattern with names: operators by their table names, class variable `k` as
+    /// `?c<k>`, payload variable `j` as `?p<j>` (its payload stands in the operator's
+    /// literal positions when it has exactly one; a payload value likewise).
+    public var pattern: Pattern {
+        func convert(_ t: Term) -> Pattern {
+            switch t {
+            case .variable(let k): return .variable("c\(k)")
+            case .apply(let op, let payload, let children):
+                let declared = table[op]
+                var rest = children[...]
+                var arguments: [Pattern] = []
+                for argument in declared.arguments {
+                    switch argument {
+                    case .child: arguments.append(convert(rest.removeFirst()))
+                    case .literal(let kind):
+                        switch payload {
+                        case .variable(let j): arguments.append(.variable("p\(j)"))
+                        case .value(let v):
+                            switch kind {
+                            case .int: arguments.append(.literal(.int(Int64(bitPattern: v))))
+                            case .float: arguments.append(.literal(.float(Double(bitPattern: v))))
+                            case .string: arguments.append(.literal(.string(table.string(forID: v) ?? "#\(v)")))
+                            }
+                        case .any: arguments.append(.variable("_"))
+                        }
+                    }
+                }
+                return .apply(declared.name, arguments)
+            }
+        }
+        return convert(term)
+    }
+}
