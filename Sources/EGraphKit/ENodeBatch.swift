@@ -104,7 +104,7 @@ public struct ENodeBatch: Sendable {
         children.removeAll(keepingCapacity: true)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func finishEntry(op: UInt32, payload: UInt64) -> Int {
         ops.append(op)
         payloads.append(payload)

@@ -46,7 +46,7 @@ struct GraphEncoding {
                     language.withInterner { interner in
                         for index in order {
                             let node = nodes.baseAddress! + index
-                            let (payload, nodeOperator) = interner.nodePayload(node.pointee.op, node.pointee.type)
+                            let (payload, nodeOperator) = interner.nodePayload(node)
                             var op = nodeOperator
                             let entry = node.pointee.inputs.withUnsafeBufferPointer { inputs in
                                 if inputs.count == 2 {
@@ -82,6 +82,7 @@ struct GraphEncoding {
             isSink[index] = !hasConsumer[index]
         }
         var parameters: [String: EClassID] = [:]
+        parameters.reserveCapacity(derivedLooking.count)
         for (index, name) in derivedLooking where parameters[name] == nil {
             parameters[name] = EClassID(enodeOf[index])
         }
@@ -94,19 +95,44 @@ struct GraphEncoding {
 
     /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
     ///
-    /// The bytes are scanned in place; `hasSuffix` (character comparison) runs only when
-    /// the last bytes already spell the suffix.
+    /// The UTF-8 bytes are read in place, eight at a time for the `+`.
     ///
     /// - Complexity: O(name length).
     static func isDerivedLooking(_ name: String) -> Bool {
+        let found = name.utf8.withContiguousStorageIfAvailable { derivedMarks(UnsafeRawBufferPointer($0)) }
+            ?? Array(name.utf8).withUnsafeBytes { derivedMarks($0) }
+        switch found {
+        case .plus: return true
+        // The bytes are necessary, and almost always sufficient: confirm on characters.
+        case .suffixBytes: return name.hasSuffix(":winograd")
+        case .none: return false
+        }
+    }
+
+    /// What the bytes of a name say about a derived weight's marks.
+    private enum DerivedMarks { case plus, suffixBytes, none }
+
+    /// A `+` anywhere, else the bytes of `:winograd` at the end, else nothing.
+    private static func derivedMarks(_ bytes: UnsafeRawBufferPointer) -> DerivedMarks {
         let plus = UInt8(ascii: "+")
-        let hasPlus = name.utf8.withContiguousStorageIfAvailable { $0.contains(plus) }
-            ?? name.utf8.contains(plus)
-        if hasPlus { return true }
-        let suffix = ":winograd".utf8
-        let utf8 = name.utf8
-        guard utf8.count >= suffix.count, utf8.suffix(suffix.count).elementsEqual(suffix) else { return false }
-        return name.hasSuffix(":winograd")
+        var offset = 0
+        // A word holds a `+` byte when `word ^ 0x2B2B…` has a zero byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while offset + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ (ones &* UInt64(plus))
+            if (word &- ones) & ~word & highs != 0 { return .plus }
+            offset += 8
+        }
+        while offset < bytes.count {
+            if bytes[offset] == plus { return .plus }
+            offset += 1
+        }
+        let suffix: StaticString = ":winograd"
+        let length = suffix.utf8CodeUnitCount
+        guard bytes.count >= length else { return .none }
+        let start = bytes.count - length
+        for k in 0..<length where bytes[start + k] != suffix.utf8Start[k] { return .none }
+        return .suffixBytes
     }
 
     /// The extraction roots: the classes of outputs, side effects and nodes nobody

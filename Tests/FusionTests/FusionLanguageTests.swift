@@ -77,6 +77,37 @@ import TensorGraph
         #expect(language.payload(.rmsNorm(eps: -0.0), f32) == language.payload(.rmsNorm(eps: 0.0), f32))
     }
 
+    @Test func packedAndHashedParametersKeepOpEquality() {
+        let language = FusionLanguage()
+        let f32 = TensorType.f32([4, 8])
+        // NaN never equals itself, so NaN parameters never share a payload.
+        #expect(language.payload(.rmsNorm(eps: .nan), f32) != language.payload(.rmsNorm(eps: .nan), f32))
+        // Parameters too large to pack are hashed, and still compared as ops.
+        let far = RoPEParameters(theta: 10000, posOffset: 1 << 20, headDim: 8)
+        let farther = RoPEParameters(theta: 10000, posOffset: (1 << 20) + 1, headDim: 8)
+        #expect(language.payload(.rope(far), f32) == language.payload(.rope(far), f32))
+        #expect(language.payload(.rope(far), f32) != language.payload(.rope(farther), f32))
+        #expect(language.payload(.rope(far), f32) != language.payload(.rope(Self.rope), f32))
+        let wide = AttentionHeads(numHeads: 1 << 22, numKVHeads: 1, headDim: 8)
+        #expect(language.payload(.causalAttention(wide), f32) == language.payload(.causalAttention(wide), f32))
+        #expect(language.payload(.causalAttention(wide), f32) != language.payload(.causalAttention(Self.heads), f32))
+        // Shapes of rank above 3 are compared in full.
+        #expect(language.typeID(.f32([2, 3, 4, 5])) == language.typeID(.f32([2, 3, 4, 5])))
+        #expect(language.typeID(.f32([2, 3, 4, 5])) != language.typeID(.f32([2, 3, 4, 6])))
+        #expect(language.typeID(.f32([2, 3, 4])) != language.typeID(.f32([2, 3, 4, 0])))
+    }
+
+    @Test func derivedLookingNames() {
+        for name in ["a+b", "+", "model.layers.0.mlp.gate_proj.weight+model.layers.0.mlp.up_proj.weight",
+                     "abcdefg+", "abcdefgh+", "w:winograd", "conv1.weight:winograd"] {
+            #expect(GraphEncoding.isDerivedLooking(name), "\(name)")
+        }
+        for name in ["", "w", "model.layers.0.mlp.gate_proj.weight", "w:winogra", "winograd", "w:winograd.x",
+                     "w:Winograd", "abcdefghijklmnop"] {
+            #expect(!GraphEncoding.isDerivedLooking(name), "\(name)")
+        }
+    }
+
     @Test func idsFollowFirstSeenOrderAcrossGrowth() {
         let language = FusionLanguage()
         // Enough distinct names and shapes to grow both tables several times.
