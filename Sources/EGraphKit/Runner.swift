@@ -43,7 +43,15 @@ public final class Runner {
     /// Where progress lines go (one per iteration at `.info`, rule details at `.debug`).
     public var logger: Logger
 
-    private let compiled: [(lhs: CompiledPattern, rhs: CompiledRightHandSide?, probes: [UInt32])]
+    /// A rule compiled for the core: its search program, its right-hand side (none for a
+    /// custom applier) and its probes (`eg_apply_probed`; empty when it has none).
+    private struct CompiledRule {
+        var lhs: CompiledPattern
+        var rhs: CompiledRightHandSide?
+        var probes: [UInt32]
+    }
+
+    private let compiled: [CompiledRule]
     private var lastSearched: [UInt32]
     private var backoff: [BackoffState]
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
@@ -75,7 +83,7 @@ public final class Runner {
         self.scheduler = scheduler
         self.seminaive = seminaive
         self.logger = logger
-        var compiled: [(CompiledPattern, CompiledRightHandSide?, [UInt32])] = []
+        var compiled: [CompiledRule] = []
         compiled.reserveCapacity(rules.count)
         for rule in rules {
             do throws(PatternError) {
@@ -95,7 +103,7 @@ public final class Runner {
                     guard case .named = rule.left else {
                         throw PatternError("a named right-hand side needs a named left-hand side")
                     }
-                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table), []))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: try CompiledRightHandSide(rhs, lhs: lhs, table: table), probes: []))
                 case .numbered(let rhs):
                     guard case .numbered = rule.left else {
                         throw PatternError("a numbered right-hand side needs a numbered left-hand side")
@@ -108,10 +116,10 @@ public final class Runner {
                         probes = try CompiledRightHandSide.probes(derivation.probes, lhs: lhs,
                                                                   payloadCount: payloadCount, table: table)
                     }
-                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
-                                                                    table: table), probes))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
+                                                                                         table: table), probes: probes))
                 case .custom:
-                    compiled.append((lhs, nil, []))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: nil, probes: []))
                 }
             } catch {
                 throw PatternError("rule '\(rule.name)': \(error.message)", at: error.location)
@@ -249,7 +257,7 @@ public final class Runner {
                          report: inout RunReport) throws -> (limitHit: Bool, banned: Bool) {
         let g = graph.handle
         let clock = ContinuousClock()
-        let (lhs, rhs, probes) = compiled[r]
+        let lhs = compiled[r].lhs, rhs = compiled[r].rhs, probes = compiled[r].probes
         let rule = rules[r]
         // A condition may depend on analysis data that changes, so conditional rules always
         // search everything.

@@ -81,7 +81,10 @@ final class FusionRuleContext {
     /// Records, for each fused node a batch created, the classes its probes (the inner
     /// nodes of the rule's left-hand side) were found in.
     func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
-        absorbed.reserveCapacity(absorbed.count + nodes.count)
+        var createdCount = 0
+        for i in 0..<nodes.count where nodes.node(i) != nil { createdCount += 1 }
+        guard createdCount > 0 else { return }
+        absorbed.reserveCapacity(absorbed.count + createdCount)
         for i in 0..<nodes.count {
             guard let node = nodes.node(i) else { continue }
             var classes: [EClassID] = []
@@ -99,8 +102,12 @@ final class FusionRuleContext {
     /// The name of the `Parameter` in class `c`, if any.
     func parameterName(_ c: EClassID) -> String? {
         let p = facts[c].parameter
-        guard p != .max, case .parameter(let name) = language[p].op else { return nil }
-        return name
+        guard p != .max else { return nil }
+        // The op alone is read (no copy of the payload's type).
+        return language.payloads.withUnsafeBufferPointer { payloads in
+            guard case .parameter(let name) = payloads[Int(p)].op else { return nil }
+            return name
+        }
     }
 
     /// Whether a derived weight named `name` is available (exists, or may be created).
@@ -246,29 +253,54 @@ enum FusionRules {
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.
     /// h = 0, wg = 1, wu = 2; p = 0 (SwiGLU), q = 1, r = 2 (the matmuls).
+    ///
+    /// A root already rewritten (``FusionRuleContext/concatRoots``) passes the condition
+    /// without reading its weights again: its conditional search sees it in every later
+    /// iteration, and the applier skips it whatever the condition says.
     static func swiGLUConcat(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let matMul = language.operatorID("MatMul"), concat = language.operatorID("SwiGLUConcat")
         let swiGLU = language.operatorID("SwiGLU")
-        func weights(_ batch: MatchBatch, _ i: Int) -> (String, String, TensorType, TensorType)? {
-            let (wg, wu) = (batch.eclass(at: 1, i), batch.eclass(at: 2, i))
-            guard let gateName = context.parameterName(wg), let upName = context.parameterName(wu) else { return nil }
-            let (gateType, upType) = (context.type(of: wg), context.type(of: wu))
-            guard gateType.shape.count == 2, gateType.shape == upType.shape else { return nil }
-            return (gateName, upName, gateType, upType)
+        /// Whether both weights are `Parameter`s of one rank-2 shape; their type.
+        func weightType(_ batch: MatchBatch, _ i: Int) -> TensorType? {
+            let (gate, up) = (context.facts[batch.eclass(at: 1, i)], context.facts[batch.eclass(at: 2, i)])
+            guard gate.isParameter, up.isParameter else { return nil }
+            let gateType = context.language.types[Int(gate.typeID)]
+            // Types are interned: equal ids are equal types; otherwise only the shapes must agree.
+            if gate.typeID != up.typeID, gateType.shape != context.language.types[Int(up.typeID)].shape { return nil }
+            return gateType.shape.count == 2 ? gateType : nil
         }
+        /// The names of the two weights (both `Parameter`s).
+        func weightNames(_ batch: MatchBatch, _ i: Int) -> (String, String)? {
+            guard let gate = context.parameterName(batch.eclass(at: 1, i)),
+                  let up = context.parameterName(batch.eclass(at: 2, i)) else { return nil }
+            return (gate, up)
+        }
+        // The payloads of the wide matmul and the fused node for the last (m, n) seen (the
+        // layers of a model share them).
+        var lastShape: (m: Int, n: Int, wide: UInt64, fused: UInt64) = (-1, -1, 0, 0)
         let lhs = node(swiGLU, 0, [node(matMul, 1, [v(0), v(1)]), node(matMul, 2, [v(0), v(2)])])
         return Rewrite(FusionKind.swiGLUConcat.label, try OperatorPattern(lhs, table: language.table),
                        condition: { batch in
                            (0..<batch.count).map { i in
-                               guard let (g, u, _, _) = weights(batch, i) else { return false }
+                               if context.concatRoots.contains(batch.root(i).rawValue) { return true }
+                               guard weightType(batch, i) != nil else { return false }
+                               if context.mayCreateParameters { return true }
+                               guard let (g, u) = weightNames(batch, i) else { return false }
                                return context.canProvideParameter(named: g + "+" + u)
                            }
                        },
                        applier: { batch in
                            var unions: [(EClassID, EClassID)] = []
+                           var reserved = false
                            for i in 0..<batch.count where context.concatRoots.insert(batch.root(i).rawValue).inserted {
-                               guard let (gateName, upName, gateType, _) = weights(batch, i) else { continue }
+                               guard let gateType = weightType(batch, i),
+                                     let (gateName, upName) = weightNames(batch, i) else { continue }
+                               if !reserved {
+                                   // Room for this batch's new weights at most (one resize, not several).
+                                   context.derivedRecords.reserveCapacity(context.derivedRecords.count + batch.count - i)
+                                   reserved = true
+                               }
                                let (k, n) = (gateType.shape[0], gateType.shape[1])
                                let name = gateName + "+" + upName
                                let wide = try context.derivedWeight(
@@ -280,10 +312,13 @@ enum FusionRules {
                                                         rows: k, transform: .horizontalConcat))
                                let h = batch.eclass(at: 0, i)
                                let m = context.type(of: h).shape.first ?? 1
-                               let product = try context.graph.add(
-                                   op: matMul, payload: language.payload(.matMul, .f32([m, 2 * n])), children: [h, wide])
+                               if lastShape.m != m || lastShape.n != n {
+                                   lastShape = (m, n, language.payload(.matMul, .f32([m, 2 * n])),
+                                                language.payload(.swiGLUConcat, .f32([m, n])))
+                               }
+                               let product = try context.graph.add(op: matMul, payload: lastShape.wide, children: [h, wide])
                                let fused = try context.addFused(
-                                   op: concat, payload: language.payload(.swiGLUConcat, .f32([m, n])), children: [product],
+                                   op: concat, payload: lastShape.fused, children: [product],
                                    absorbing: [.init(op: matMul, payload: 1, children: [0, 1]),
                                                .init(op: matMul, payload: 2, children: [0, 2])], batch, i)
                                unions.append((batch.root(i), fused))
