@@ -60,8 +60,9 @@ public struct OperatorPattern {
                 classSeen |= 1 << UInt64(k)
                 classes = max(classes, k + 1)
             case .apply(let op, let payload, let children):
-                guard Int(op.rawValue) < table.count else { throw PatternError("operator id \(op.rawValue) is not in the table") }
-                let arity = table[op].arity
+                guard let arity = table.arity(of: op) else {
+                    throw PatternError("operator id \(op.rawValue) is not in the table")
+                }
                 guard children.count == arity else {
                     throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
                 }

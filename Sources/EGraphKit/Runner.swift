@@ -417,8 +417,8 @@ public final class Runner {
         return (limitHit, banned)
     }
 
-    private func check(_ status: eg_status, _ what: String) throws {
-        guard status == EG_OK else { throw EGraph.error(status, argument: what) }
+    private func check(_ status: eg_status, _ what: @autoclosure () -> String) throws {
+        guard status == EG_OK else { throw EGraph.error(status, argument: what()) }
     }
 }
 

@@ -81,6 +81,7 @@ final class FusionRuleContext {
     /// Records, for each fused node a batch created, the classes its probes (the inner
     /// nodes of the rule's left-hand side) were found in.
     func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
+        absorbed.reserveCapacity(absorbed.count + nodes.count)
         for i in 0..<nodes.count {
             guard let node = nodes.node(i) else { continue }
             var classes: [EClassID] = []
