@@ -18,58 +18,74 @@ struct GraphEncoding {
     /// Nodes with no live consumer.
     let isSink: [Bool]
 
-    /// Adds every live node of `graph` to `egraph`, in `order` (the live nodes in a
-    /// topological order, as ``FusionError/checkStructure(of:)`` returns them).
+    /// Adds every live node of `graph` to `egraph`, in the topological order of
+    /// `structure` (as ``FusionError/checkStructure(of:)`` returns it).
     ///
     /// Nodes are read in place; each node's payload is interned by integer hashing
-    /// (``PayloadInterner``) and its children go straight into the batch's flat arrays.
+    /// (``PayloadInterner``), and the batch is written as flat arrays.
     ///
     /// - Complexity: O(n + total inputs) expected.
-    init(_ graph: Graph, order: [Int], into egraph: EGraph, language: FusionLanguage) throws {
+    init(_ graph: Graph, structure: GraphStructure, into egraph: EGraph, language: FusionLanguage) throws {
+        let order = structure.order
         let nodeCount = graph.nodes.count
         var entryOf = [Int32](repeating: -1, count: nodeCount)
         language.reserveCapacity(order.count)
-        try egraph.reserveCapacity(nodes: order.count + order.count / 4, children: order.count * 3)
-        var batch = ENodeBatch()
-        batch.reserveCapacity(entries: order.count, children: order.count * 2)
+        try egraph.reserveCapacity(nodes: order.count + order.count / 4,
+                                   children: structure.inputCount + structure.inputCount / 2)
+        var ops = [UInt32](repeating: 0, count: order.count)
+        var payloads = [UInt64](repeating: 0, count: order.count)
+        var childOffsets = [UInt32](repeating: 0, count: order.count + 1)
+        var children = [ENodeBatch.Child](repeating: .entry(0), count: structure.inputCount)
         var hasConsumer = [Bool](repeating: false, count: nodeCount)
         var pinned = [Bool](repeating: false, count: nodeCount)
         for output in graph.outputs { pinned[output.index] = true }
         // Parameters whose names a derived weight could have (only those can be reused).
         var derivedLooking: [(index: Int, name: String)] = []
-        let parameter = language.parameter, cacheWrite = language.cacheWrite
+        let cacheWrite = language.cacheWrite
         let rope = language.rope, ropeOffset = language.ropeOffset
         let ropeGrad = language.ropeGrad, ropeGradOffset = language.ropeGradOffset
         graph.nodes.withUnsafeBufferPointer { nodes in
-            entryOf.withUnsafeMutableBufferPointer { entryOf in
-                hasConsumer.withUnsafeMutableBufferPointer { hasConsumer in
-                    language.withInterner { interner in
-                        for index in order {
-                            let node = nodes.baseAddress! + index
-                            let (payload, nodeOperator) = interner.nodePayload(node)
-                            var op = nodeOperator
-                            let entry = node.pointee.inputs.withUnsafeBufferPointer { inputs in
-                                if inputs.count == 2 {
-                                    if op == rope { op = ropeOffset } else if op == ropeGrad { op = ropeGradOffset }
-                                }
-                                return batch.append(op: op, payload: payload, childCount: inputs.count) { k in
-                                    let input = inputs[k].index
-                                    hasConsumer[input] = true
-                                    return .entry(Int(entryOf[input]))
-                                }
-                            }
-                            entryOf[index] = Int32(truncatingIfNeeded: entry)
-                            if op == cacheWrite {
-                                pinned[index] = true
-                            } else if op == parameter, case .parameter(let name) = node.pointee.op,
-                                      Self.isDerivedLooking(name) {
-                                derivedLooking.append((index, name))
-                            }
-                        }
+        entryOf.withUnsafeMutableBufferPointer { entryOf in
+        hasConsumer.withUnsafeMutableBufferPointer { hasConsumer in
+        ops.withUnsafeMutableBufferPointer { ops in
+        payloads.withUnsafeMutableBufferPointer { payloads in
+        childOffsets.withUnsafeMutableBufferPointer { childOffsets in
+        children.withUnsafeMutableBufferPointer { children in
+            language.withInterner { interner in
+                var next = 0
+                for (entry, index) in order.enumerated() {
+                    let node = nodes.baseAddress! + index
+                    let (payload, nodeOperator, isDerivedLooking) = interner.nodePayload(node)
+                    var op = nodeOperator
+                    let inputCount = node.pointee.inputs.count
+                    if inputCount == 2 {
+                        if op == rope { op = ropeOffset } else if op == ropeGrad { op = ropeGradOffset }
+                    }
+                    for k in 0..<inputCount {
+                        let input = node.pointee.inputs[k].index
+                        hasConsumer[input] = true
+                        children[next + k] = .entry(Int(entryOf[input]))
+                    }
+                    next += inputCount
+                    ops[entry] = op
+                    payloads[entry] = payload
+                    childOffsets[entry + 1] = UInt32(truncatingIfNeeded: next)
+                    entryOf[index] = Int32(truncatingIfNeeded: entry)
+                    if op == cacheWrite {
+                        pinned[index] = true
+                    } else if isDerivedLooking, case .parameter(let name) = node.pointee.op {
+                        derivedLooking.append((index, name))
                     }
                 }
             }
         }
+        }
+        }
+        }
+        }
+        }
+        }
+        let batch = ENodeBatch(ops: ops, payloads: payloads, childOffsets: childOffsets, children: children)
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
         var enodeOf = [UInt32](repeating: .max, count: nodeCount)
@@ -95,44 +111,11 @@ struct GraphEncoding {
 
     /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
     ///
-    /// The UTF-8 bytes are read in place, eight at a time for the `+`.
+    /// The UTF-8 bytes are read in place (by ``PayloadInterner/scan(_:)``).
     ///
     /// - Complexity: O(name length).
     static func isDerivedLooking(_ name: String) -> Bool {
-        let found = name.utf8.withContiguousStorageIfAvailable { derivedMarks(UnsafeRawBufferPointer($0)) }
-            ?? Array(name.utf8).withUnsafeBytes { derivedMarks($0) }
-        switch found {
-        case .plus: return true
-        // The bytes are necessary, and almost always sufficient: confirm on characters.
-        case .suffixBytes: return name.hasSuffix(":winograd")
-        case .none: return false
-        }
-    }
-
-    /// What the bytes of a name say about a derived weight's marks.
-    private enum DerivedMarks { case plus, suffixBytes, none }
-
-    /// A `+` anywhere, else the bytes of `:winograd` at the end, else nothing.
-    private static func derivedMarks(_ bytes: UnsafeRawBufferPointer) -> DerivedMarks {
-        let plus = UInt8(ascii: "+")
-        var offset = 0
-        // A word holds a `+` byte when `word ^ 0x2B2B…` has a zero byte.
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        while offset + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ (ones &* UInt64(plus))
-            if (word &- ones) & ~word & highs != 0 { return .plus }
-            offset += 8
-        }
-        while offset < bytes.count {
-            if bytes[offset] == plus { return .plus }
-            offset += 1
-        }
-        let suffix: StaticString = ":winograd"
-        let length = suffix.utf8CodeUnitCount
-        guard bytes.count >= length else { return .none }
-        let start = bytes.count - length
-        for k in 0..<length where bytes[start + k] != suffix.utf8Start[k] { return .none }
-        return .suffixBytes
+        PayloadInterner.key(.parameter(name: name)).isDerivedLooking
     }
 
     /// The extraction roots: the classes of outputs, side effects and nodes nobody

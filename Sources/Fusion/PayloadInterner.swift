@@ -45,6 +45,9 @@ struct PayloadInterner {
         var parameters: UInt64
         /// Whether equal keys mean equal ops.
         var kind: KeyKind
+        /// Whether the op is a `Parameter` whose name a derived weight could have (`a+b`,
+        /// `w:winograd`).
+        var isDerivedLooking = false
     }
 
     /// A payload's key as stored: operator and type id, and parameter bits.
@@ -79,13 +82,14 @@ struct PayloadInterner {
     /// The interned id of a type.
     ///
     /// Types of rank 3 or less are compared by their compact keys alone (integers, no
-    /// copy of the shape).
+    /// copy of the shape); others by ``typeIDOfHighRank(_:key:)``.
     ///
     /// - Complexity: O(rank) expected.
     @inline(__always)
     mutating func typeID(_ type: TensorType) -> UInt32 {
         let key = Self.typeKey(type)
-        let hash = key.isComplete ? Self.hash(key) : Self.hash(type)
+        guard key.isComplete else { return typeIDOfHighRank(type, key: key) }
+        let hash = Self.hash(key)
         let mask = typeSlots.count - 1
         var slot = Int(hash) & mask
         while true {
@@ -93,10 +97,34 @@ struct PayloadInterner {
             if entry == 0 { break }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if typeKeys[id] == key, key.isComplete || types[id] == type { return UInt32(id) }
+                if typeKeys[id] == key { return UInt32(id) }
             }
             slot = (slot + 1) & mask
         }
+        return insertType(type, key: key, hash: hash, at: slot)
+    }
+
+    /// ``typeID(_:)`` for a type of rank above 3: keys are compared, then shapes.
+    @inline(never)
+    private mutating func typeIDOfHighRank(_ type: TensorType, key: TypeKey) -> UInt32 {
+        let hash = Self.hash(type)
+        let mask = typeSlots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let entry = typeSlots[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if typeKeys[id] == key, types[id] == type { return UInt32(id) }
+            }
+            slot = (slot + 1) & mask
+        }
+        return insertType(type, key: key, hash: hash, at: slot)
+    }
+
+    /// Adds a new type in the empty slot `slot` and returns its id.
+    @inline(__always)
+    private mutating func insertType(_ type: TensorType, key: TypeKey, hash: UInt32, at slot: Int) -> UInt32 {
         let id = UInt32(types.count)
         types.append(type)
         typeKeys.append(key)
@@ -152,14 +180,15 @@ struct PayloadInterner {
         let typeID = typeID(type)
         let key = Self.key(op)
         let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
-        let (found, hash, slot) = find(stored, exact: key.kind == .exact) { $0 == op }
+        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored, op)
         if let found { return found }
         let id = append(op, type, key: stored)
         insert(id, hash: hash, at: slot)
         return id
     }
 
-    /// The payload and operator (the one-input form for RoPE) of a graph node: as
+    /// The payload and operator (the one-input form for RoPE) of a graph node, and
+    /// whether it is a derived-looking `Parameter` (``Key/isDerivedLooking``): as
     /// ``payload(_:_:)`` of its op and type, except that a `Constant` or `CacheWrite` gets
     /// a payload of its own (a constant is its own value, a side effect is never merged
     /// with another).
@@ -168,26 +197,48 @@ struct PayloadInterner {
     ///
     /// - Complexity: O(size of op and type) expected.
     @inline(__always)
-    mutating func nodePayload(_ node: UnsafePointer<Node>) -> (payload: UInt64, operator: UInt32) {
+    mutating func nodePayload(_ node: UnsafePointer<Node>)
+        -> (payload: UInt64, operator: UInt32, isDerivedLooking: Bool)
+    {
         let key = Self.key(node.pointee.op)
         let typeID = typeID(node.pointee.type)
         let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
-        if key.operator == Self.constantOperator || key.operator == Self.cacheWriteOperator {
-            return (append(node.pointee.op, node.pointee.type, key: stored), key.operator)
+        guard key.kind == .exact, key.operator != Self.cacheWriteOperator else {
+            return (nonExactNodePayload(node, key: stored), key.operator, key.isDerivedLooking)
         }
-        let (found, hash, slot) = find(stored, exact: key.kind == .exact) { $0 == node.pointee.op }
-        if let found { return (found, key.operator) }
+        let (found, hash, slot) = findExact(stored)
+        if let found { return (found, key.operator, false) }
         let id = append(node.pointee.op, node.pointee.type, key: stored)
         insert(id, hash: hash, at: slot)
-        return (id, key.operator)
+        return (id, key.operator, false)
     }
 
-    /// The payload with key `key` whose op satisfies `sameOp` (asked only when the key is
-    /// not exact), or else the key's hash and the empty slot where it goes.
+    /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
+    /// and for the per-node payloads of `Constant` and `CacheWrite`.
+    @inline(never)
+    private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
+        let op = UInt32(truncatingIfNeeded: key.operatorAndType >> 32)
+        if op == Self.constantOperator || op == Self.cacheWriteOperator {
+            return append(node.pointee.op, node.pointee.type, key: key)
+        }
+        let (found, hash, slot) = find(key, node.pointee.op)
+        if let found { return found }
+        let id = append(node.pointee.op, node.pointee.type, key: key)
+        insert(id, hash: hash, at: slot)
+        return id
+    }
+
+    /// The hash of a stored key.
     @inline(__always)
-    private func find(_ key: StoredKey, exact: Bool,
-                      sameOp: (Op) -> Bool) -> (found: UInt64?, hash: UInt32, slot: Int) {
-        let hash = Self.finish(Self.mix(key.operatorAndType &* 0x9E37_79B9_7F4A_7C15, key.parameters))
+    private static func hash(_ key: StoredKey) -> UInt32 {
+        finish(mix(key.operatorAndType &* 0x9E37_79B9_7F4A_7C15, key.parameters))
+    }
+
+    /// The payload with the exact key `key`, or else the key's hash and the empty slot
+    /// where it goes.
+    @inline(__always)
+    private func findExact(_ key: StoredKey) -> (found: UInt64?, hash: UInt32, slot: Int) {
+        let hash = Self.hash(key)
         let mask = payloadSlots.count - 1
         var slot = Int(hash) & mask
         while true {
@@ -195,7 +246,24 @@ struct PayloadInterner {
             if entry == 0 { return (nil, hash, slot) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloadKeys[id] == key, exact || sameOp(payloads[id].op) { return (UInt64(id), hash, slot) }
+                if payloadKeys[id] == key { return (UInt64(id), hash, slot) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The payload with key `key` and op `op`, or else the key's hash and the empty slot
+    /// where it goes.
+    private func find(_ key: StoredKey, _ op: Op) -> (found: UInt64?, hash: UInt32, slot: Int) {
+        let hash = Self.hash(key)
+        let mask = payloadSlots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let entry = payloadSlots[slot]
+            if entry == 0 { return (nil, hash, slot) }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if payloadKeys[id] == key, payloads[id].op == op { return (UInt64(id), hash, slot) }
             }
             slot = (slot + 1) & mask
         }
@@ -257,8 +325,12 @@ struct PayloadInterner {
     static func key(_ op: Op) -> Key {
         let key: (operator: UInt32, parameters: UInt64, kind: KeyKind)
         switch op {
-        case .parameter(let name): key = (0, hash(name), .leaf)
-        case .input(let name): key = (1, hash(name), .leaf)
+        case .parameter(let name):
+            let (h, marks) = scan(name)
+            let derived = marks == .plus || (marks == .suffixBytes && name.hasSuffix(":winograd"))
+            assert(FusionLanguage.declaredIDs[op.name] == 0)
+            return Key(operator: 0, parameters: h | 1 << 63, kind: .leaf, isDerivedLooking: derived)
+        case .input(let name): key = (1, scan(name).hash, .leaf)
         case .constant(let value):
             switch value {
             case .fill(let x): key = (2, bits(x), .parametric)
@@ -434,35 +506,49 @@ struct PayloadInterner {
         mix(mix(u(p.channelsA), u(p.channelsB)), u(p.spatial))
     }
 
-    /// A hash of a name's UTF-8 bytes, read in place eight at a time.
+    /// What a name's bytes say about a derived weight's marks.
+    enum DerivedMarks { case plus, suffixBytes, none }
+
+    /// A hash of a name's UTF-8 bytes, read in place eight at a time, and its marks of a
+    /// derived weight: a `+` anywhere, else the bytes of `:winograd` at the end.
     ///
     /// - Complexity: O(name length).
     @inline(__always)
-    static func hash(_ name: String) -> UInt64 {
-        if let h = name.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
-            return h
-        }
-        return hash(bytes: Array(name.utf8))
+    static func scan(_ name: String) -> (hash: UInt64, marks: DerivedMarks) {
+        name.utf8.withContiguousStorageIfAvailable { scan(bytes: UnsafeRawBufferPointer($0)) }
+            ?? Array(name.utf8).withUnsafeBytes { scan(bytes: $0) }
     }
 
-    private static func hash(bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { hash(bytes: $0) }
-    }
-
-    private static func hash(bytes: UnsafeRawBufferPointer) -> UInt64 {
+    private static func scan(bytes: UnsafeRawBufferPointer) -> (hash: UInt64, marks: DerivedMarks) {
         var h = mix(0x1319_8A2E_0370_7344, UInt64(bytes.count))
+        // A word holds a `+` byte when `word ^ 0x2B2B…` has a zero byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pluses = ones &* UInt64(UInt8(ascii: "+"))
+        var plus: UInt64 = 0
         var offset = 0
         while offset + 8 <= bytes.count {
-            h = mix(h, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            h = mix(h, word)
+            let x = word ^ pluses
+            plus |= (x &- ones) & ~x & highs
             offset += 8
         }
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {
-            tail |= UInt64(bytes[offset]) << shift
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "+") { plus = 1 }
+            tail |= UInt64(byte) << shift
             shift += 8
             offset += 1
         }
-        return mix(h, tail)
+        h = mix(h, tail)
+        if plus != 0 { return (h, .plus) }
+        let suffix: StaticString = ":winograd"
+        let length = suffix.utf8CodeUnitCount
+        guard bytes.count >= length else { return (h, .none) }
+        let start = bytes.count - length
+        for k in 0..<length where bytes[start + k] != suffix.utf8Start[k] { return (h, .none) }
+        return (h, .suffixBytes)
     }
 }
