@@ -289,13 +289,15 @@ public final class Runner {
                 // Derive the payload, instantiate with deferred unions, report created nodes.
                 var batchRows = rowsCopy ?? Array(rows)
                 let word = 1 + lhs.classCount + 2 * derivation.variable
-                var kept = 0
-                for i in 0..<count where mask.map({ $0[i] != 0 }) ?? true {
-                    let base = i * lhs.stride + word
-                    let mapped = derivation.map(UInt64(batchRows[base]) | UInt64(batchRows[base + 1]) << 32)
+                var kept: [Int] = []
+                kept.reserveCapacity(count)
+                for i in 0..<count where mask.map({ $0[i] != 0 }) ?? true { kept.append(i * lhs.stride + word) }
+                var payloads = kept.map { UInt64(batchRows[$0]) | UInt64(batchRows[$0 + 1]) << 32 }
+                derivation.map(&payloads)
+                precondition(payloads.count == kept.count, "a payload map must keep one payload per match")
+                for (base, mapped) in zip(kept, payloads) {
                     batchRows[base] = UInt32(truncatingIfNeeded: mapped)
                     batchRows[base + 1] = UInt32(truncatingIfNeeded: mapped >> 32)
-                    kept += 1
                 }
                 let probeCount = Int(probes[0])
                 var created = [UInt32](repeating: 0, count: count)
@@ -320,7 +322,7 @@ public final class Runner {
                 try check(status, "applying rule '\(rule.name)'")
                 derivation.created(Rewrite.CreatedNodes(count: count, probeCount: probeCount, nodes: created,
                                                         probeClasses: probeClasses))
-                applied += kept
+                applied += kept.count
                 merged += Int(m)
                 if limit > 0 && eg_node_count(g) > limit { limitHit = true }
             } else if let rhs {
@@ -364,15 +366,19 @@ public final class Runner {
             }
         }
 
+        // One clock read between phases: the end of a search starts its apply, the end of
+        // an apply starts the next search.
+        var mark = clock.now
         while !finished && !limitHit {
             var rowsPointer: UnsafePointer<UInt32>?
             var count: UInt32 = 0
-            let searchStart = clock.now
             let status = lhs.program.withUnsafeBufferPointer { program in
                 eg_search(matcher, g, program.baseAddress, UInt32(program.count), since, &cursor,
                           Self.batchSize, &rowsPointer, &count, &finished)
             }
-            searchTime += seconds(clock.now - searchStart)
+            let searched = clock.now
+            searchTime += seconds(searched - mark)
+            mark = searched
             try check(status, "searching rule '\(rule.name)'")
             found += Int(count)
             guard count > 0, let rowsPointer else { continue }
@@ -382,9 +388,10 @@ public final class Runner {
                 if found > threshold { break }
                 continue
             }
-            let applyStart = clock.now
             try applyRows(rows, count: Int(count))
-            applyTime += seconds(clock.now - applyStart)
+            let appliedAt = clock.now
+            applyTime += seconds(appliedAt - mark)
+            mark = appliedAt
         }
 
         var banned = false

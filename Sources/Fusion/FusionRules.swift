@@ -15,8 +15,12 @@ final class FusionRuleContext {
     var derivedRecords: [String: DerivedParam] = [:]
     /// For each fused e-node a rule created: the classes of the producers it absorbs
     /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
-    /// node while one of these is still needed elsewhere.
-    var absorbed: [UInt32: [EClassID]] = [:]
+    /// node while one of these is still needed elsewhere. Filled from ``absorbedLog`` by
+    /// ``finishSaturation()``.
+    private(set) var absorbed: [UInt32: [EClassID]] = [:]
+    /// The same while saturating, flat: node, class count, classes; per fused node.
+    private var absorbedLog: [UInt32] = []
+    private var absorbedNodes = 0
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
     /// e-nodes.
@@ -67,32 +71,50 @@ final class FusionRuleContext {
         let before = graph.totalNodeCount
         let node = try graph.add(op: op, payload: payload, children: children)
         if Int(node.rawValue) >= before {
-            var classes: [EClassID] = []
+            absorbedLog.append(node.rawValue)
+            let countAt = absorbedLog.count
+            absorbedLog.append(0)
             for part in inner {
                 let probe = ENode(op: part.op, payload: batch.payload(at: part.payload, i),
                                   children: part.children.map { batch.eclass(at: $0, i) })
-                if let c = try graph.lookup(probe) { classes.append(c) }
+                if let c = try graph.lookup(probe) { absorbedLog.append(c.rawValue) }
             }
-            absorbed[node.rawValue] = classes
+            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
+            absorbedNodes += 1
         }
         return node
+    }
+
+    /// Builds ``absorbed`` from the log (once, at its final size). A node logged twice
+    /// keeps its last entry, as assigning the dictionary per node did.
+    func finishSaturation() {
+        var result: [UInt32: [EClassID]] = [:]
+        result.reserveCapacity(absorbedNodes)
+        absorbedLog.withUnsafeBufferPointer { log in
+            var k = 0
+            while k < log.count {
+                let node = log[k], count = Int(log[k + 1])
+                result[node] = (0..<count).map { EClassID(log[k + 2 + $0]) }
+                k += 2 + count
+            }
+        }
+        absorbed = result
+        absorbedLog = []
     }
 
     /// Records, for each fused node a batch created, the classes its probes (the inner
     /// nodes of the rule's left-hand side) were found in.
     func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
-        var createdCount = 0
-        for i in 0..<nodes.count where nodes.node(i) != nil { createdCount += 1 }
-        guard createdCount > 0 else { return }
-        absorbed.reserveCapacity(absorbed.count + createdCount)
         for i in 0..<nodes.count {
             guard let node = nodes.node(i) else { continue }
-            var classes: [EClassID] = []
-            classes.reserveCapacity(nodes.probeCount)
+            absorbedLog.append(node.rawValue)
+            let countAt = absorbedLog.count
+            absorbedLog.append(0)
             for k in 0..<nodes.probeCount {
-                if let c = nodes.probe(k, i) { classes.append(c) }
+                if let c = nodes.probe(k, i) { absorbedLog.append(c.rawValue) }
             }
-            absorbed[node.rawValue] = classes
+            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
+            absorbedNodes += 1
         }
     }
 
@@ -176,7 +198,7 @@ enum FusionRules {
             for (matMul, fused, kind) in matMulKinds {
                 let product = node(matMul, 1, [v(0), v(1)])
                 let lhs = addendFirst ? node(add, 0, [v(2), product]) : node(add, 0, [product, v(2)])
-                rules.append(try replace(kind.label + (addendFirst ? " (addend first)" : ""),
+                rules.append(try replace(addendFirst ? addendFirstName(kind) : kind.label,
                                          OperatorPattern(lhs, table: table), context,
                                          op: fused, children: [0, 1, 2],
                                          absorbing: [.init(op: matMul, payload: 1, children: [0, 1])]))
@@ -188,7 +210,7 @@ enum FusionRules {
         rules.append(try replace(FusionKind.silu.label,
                                  OperatorPattern(node(mul, 0, [v(0), node(sigmoidOp, 1, [v(0)])]), table: table),
                                  context, op: .silu, children: [0], absorbing: [sigmoid]))
-        rules.append(try replace(FusionKind.silu.label + " (sigmoid first)",
+        rules.append(try replace("Mul+Sigmoid→Silu (sigmoid first)",
                                  OperatorPattern(node(mul, 0, [node(sigmoidOp, 1, [v(0)]), v(0)]), table: table),
                                  context, op: .silu, children: [0], absorbing: [sigmoid]))
         // Pass C: SwiGLU from silu(g) · u, both orders. g = 0, u = 1; p = 0, q = 1.
@@ -197,7 +219,7 @@ enum FusionRules {
         rules.append(try replace(FusionKind.swiGLU.label,
                                  OperatorPattern(node(mul, 0, [node(siluOp, 1, [v(0)]), v(1)]), table: table),
                                  context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
-        rules.append(try replace(FusionKind.swiGLU.label + " (up first)",
+        rules.append(try replace("Silu+Mul→SwiGLU (up first)",
                                  OperatorPattern(node(mul, 0, [v(1), node(siluOp, 1, [v(0)])]), table: table),
                                  context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
         // Pass D: two matmuls sharing their input → one wide matmul.
@@ -228,6 +250,17 @@ enum FusionRules {
         return rules
     }
 
+    /// The name of the addend-first variant of a matmul+add rule (a literal: no string is
+    /// built per run).
+    static func addendFirstName(_ kind: FusionKind) -> String {
+        switch kind {
+        case .matMulAdd: "MatMul+Add→FusedMatMulAdd (addend first)"
+        case .matMulATAdd: "MatMulAT+Add→FusedMatMulATAdd (addend first)"
+        case .matMulBTAdd: "MatMulBT+Add→FusedMatMulBTAdd (addend first)"
+        default: kind.label + " (addend first)"
+        }
+    }
+
     /// A rule that adds `op(children…)` at the type of the root (payload variable 0) and
     /// unions it with the root; `children` are class variable numbers. The core
     /// instantiates it: the root's payload is mapped to the fused payload first, and the
@@ -241,13 +274,15 @@ enum FusionRules {
         let probes = inner.map { part in
             Term.apply(OperatorID(rawValue: part.op), payload: .variable(part.payload), part.children.map { .variable($0) })
         }
-        // The last root payload mapped and its fused payload (matches of a rule mostly
-        // share their root's payload; others go through the context's cache).
-        var last: (source: UInt64, payload: UInt64) = (.max, 0)
-        return Rewrite(name, lhs, rhs, mapping: 0, through: { source in
-            if source == last.source { return last.payload }
-            last = (source, context.payload(op, typeOf: source, tag: target))
-            return last.payload
+        return Rewrite(name, lhs, rhs, mapping: 0, through: { payloads in
+            // Matches mostly share their root's payload: the last one mapped is kept; others
+            // go through the context's cache.
+            var last: (source: UInt64, payload: UInt64) = (.max, 0)
+            for i in payloads.indices {
+                let source = payloads[i]
+                if source != last.source { last = (source, context.payload(op, typeOf: source, tag: target)) }
+                payloads[i] = last.payload
+            }
         }, probes: probes, created: context.recordAbsorbed)
     }
 
