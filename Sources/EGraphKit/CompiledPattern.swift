@@ -63,16 +63,20 @@ struct CompiledPattern {
             throw PatternError("the left-hand side \(pattern.pattern) must be an operator application")
         }
         let classes = pattern.classVariableCount, payloads = pattern.payloadVariableCount
-        var builder = NumberedBuilder(classes: classes, payloads: payloads)
+        // The header's size is known before the code: the code is generated in place after
+        // it, and the header's class registers are filled in afterwards.
+        let headerSize = 5 + classes + 1 + payloads
+        var builder = NumberedBuilder(classes: classes, headerSize: headerSize)
         try builder.node(pattern.term, input: nil)
-        var program: [UInt32] = []
-        program.reserveCapacity(7 + classes + payloads + builder.code.count)
-        program += [UInt32(builder.nextRegister), UInt32(payloads), UInt32(1 + classes + 2 * payloads),
-                    UInt32(1 + classes), 0]
-        for k in 0..<classes { program.append(UInt32(builder.classRegister[k])) }
-        program.append(UInt32(payloads))
-        for j in 0..<payloads { program.append(UInt32(j)) }
-        program += builder.code
+        var program = builder.code
+        program[0] = UInt32(builder.nextRegister)
+        program[1] = UInt32(payloads)
+        program[2] = UInt32(1 + classes + 2 * payloads)
+        program[3] = UInt32(1 + classes)
+        program[4] = 0
+        for k in 0..<classes { program[5 + k] = UInt32(truncatingIfNeeded: builder.register(of: k)) }
+        program[5 + classes] = UInt32(payloads)
+        for j in 0..<payloads { program[6 + classes + j] = UInt32(j) }
         program.append(UInt32(EG_OP_YIELD))
         self.program = program
         stride = 1 + classes + 2 * payloads
@@ -86,16 +90,31 @@ struct CompiledPattern {
     /// The code generator for numbered patterns (the same instructions, in the same order,
     /// as ``Builder`` emits for the named form).
     private struct NumberedBuilder {
-        var code: [UInt32] = []
+        /// The header (zeros, filled in by the caller), then the instructions.
+        var code: [UInt32]
         var nextRegister = 1
-        /// The register of each class variable's first occurrence (-1: not yet seen).
-        var classRegister: [Int]
+        /// Bit k: class variable k seen; its first register is in `registers`.
+        var classSeen: UInt64 = 0
+        /// The first register of class variables 0..<8 (one byte each; registers < 256),
+        /// then of the rest.
+        var firstRegisters: UInt64 = 0
+        var moreRegisters: [Int] = []
         /// Bit j: payload variable j already bound.
         var payloadBound: UInt64 = 0
 
-        init(classes: Int, payloads: Int) {
-            classRegister = [Int](repeating: -1, count: classes)
-            code.reserveCapacity(24)
+        init(classes: Int, headerSize: Int) {
+            code = [UInt32](repeating: 0, count: headerSize)
+            code.reserveCapacity(headerSize + 8 * 4 + 1)
+            if classes > 8 { moreRegisters = [Int](repeating: -1, count: classes - 8) }
+        }
+
+        func register(of k: Int) -> Int {
+            k < 8 ? Int((firstRegisters >> UInt64(8 * k)) & 0xFF) : moreRegisters[k - 8]
+        }
+
+        mutating func setRegister(of k: Int, _ r: Int) {
+            classSeen |= 1 << UInt64(k)
+            if k < 8 { firstRegisters |= UInt64(r) << UInt64(8 * k) } else { moreRegisters[k - 8] = r }
         }
 
         mutating func node(_ term: OperatorPattern.Term, input: Int?) throws(PatternError) {
@@ -126,12 +145,12 @@ struct CompiledPattern {
             code.append(UInt32(base))
             for i in children.indices {
                 guard case .variable(let k) = children[i] else { continue }
-                if classRegister[k] >= 0 {
+                if classSeen & (1 << UInt64(k)) != 0 {
                     code.append(UInt32(EG_OP_COMPARE))
-                    code.append(UInt32(classRegister[k]))
+                    code.append(UInt32(register(of: k)))
                     code.append(UInt32(base + i))
                 } else {
-                    classRegister[k] = base + i
+                    setRegister(of: k, base + i)
                 }
             }
             for i in children.indices {

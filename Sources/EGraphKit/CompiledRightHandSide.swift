@@ -125,8 +125,11 @@ struct CompiledRightHandSide {
                 guard children.count == arity else {
                     throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
                 }
+                // Nested nodes are emitted first (post-order); children that are all
+                // variables (the usual case) need no list of their words.
+                let flat = children.allSatisfy { if case .variable = $0 { true } else { false } }
                 var words: [UInt32] = []
-                if !children.isEmpty {
+                if !flat {
                     words.reserveCapacity(children.count)
                     for child in children { words.append(try source(child)) }
                 }
@@ -148,7 +151,11 @@ struct CompiledRightHandSide {
                 nodes.append(pmode)
                 nodes.append(p0)
                 nodes.append(p1)
-                nodes += words
+                if flat {
+                    for child in children { nodes.append(try source(child)) }
+                } else {
+                    nodes += words
+                }
                 let index = count
                 count += 1
                 return EG_RHS_NODE_BIT | index

@@ -56,6 +56,7 @@ struct EGraphOptimizer {
                                 iterationLimit: limits.maxIterations, nodeLimit: limits.maxNodes,
                                 timeLimit: limits.timeLimit, scheduler: .simple, logger: logger)
         let run = try runner.run()
+        context.finishSaturation()
         report.saturationTime = Fusion.seconds(since: clock)
         report.iterations = run.iterations.count
         report.eclassCount = run.eclasses
