@@ -32,6 +32,9 @@ struct GraphRebuild {
     /// The rebuilt graph's cost, likewise: an unchanged node costs what its e-node costs,
     /// a rewritten or appended node what its chosen e-node costs, a `Nop` nothing.
     private(set) var costAfter = 0.0
+    /// The rebuilt graph's live (non-`Nop`) node count: the input's, minus the retired,
+    /// plus the appended.
+    private(set) var activeCount = 0
 
     init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, homes: [Int32],
          language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam], enodeCost: [Double])
@@ -101,11 +104,12 @@ struct GraphRebuild {
         // It also flags the classes with a node that will not be at its class's slot
         // (fused away, merged into another): only a consumer of such a class can have
         // inputs that change, so only those read their node's inputs below.
-        var before = 0.0
+        var before = 0.0, live = 0
         var moved = [Bool](repeating: false, count: count)
         for index in 0..<nodes.count where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             before += cost[e]
+            live += 1
             let c = Int(canonical[e])
             if slot[c] != Int32(index) { moved[c] = true }
             let op = storage.ops[e]
@@ -223,6 +227,7 @@ struct GraphRebuild {
         for index in retired { graph.makeNop(NodeID(Int(index))) }
         for n in appended { after += cost[Int(n)] }
         costAfter = after
+        activeCount = live - retired.count + appended.count
         return graph
     }
 }
