@@ -313,8 +313,9 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
         uint32_t b = child_offsets[i], e = child_offsets[i + 1];
         for (uint32_t k = b; k < e; k++) {
             uint32_t c = children[k];
-            if (EG_IS_BATCH_REF(c)) c = out_classes[c & ~UINT32_C(0x80000000)];
-            canon[k - b] = eg_find_root(g, c);
+            /* An earlier entry's class is a root already: a batch only adds, never unions. */
+            canon[k - b] = EG_IS_BATCH_REF(c) ? out_classes[c & ~UINT32_C(0x80000000)]
+                                              : eg_find_root(g, c);
         }
         s = eg_add_canonical(g, ops[i], payloads[i], canon, e - b, &out_classes[i]);
         if (s != EG_OK) {

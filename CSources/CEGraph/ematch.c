@@ -2,6 +2,7 @@
  * iteration stamps, and batch application of right-hand sides. See CEGraphMatch.h. */
 #include "egraph_internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,12 +47,6 @@ static void *grow(eg_mem *mem, void *p, size_t *cap, size_t need, size_t elem) {
     return q;
 }
 
-static void *alloc_zeroed(eg_mem *mem, size_t bytes) {
-    void *p = eg_mem_alloc(mem, bytes);
-    if (p) memset(p, 0, bytes);
-    return p;
-}
-
 eg_status eg_matcher_create(eg_matcher **out) {
     if (!out) return EG_ERR_BAD_ARGUMENT;
     eg_matcher *m = calloc(1, sizeof *m);
@@ -60,8 +55,16 @@ eg_status eg_matcher_create(eg_matcher **out) {
     return EG_OK;
 }
 
+/* Ends the snapshot but keeps its buffers for the next one (an iteration's snapshot is
+ * about the size of the previous one). */
 void eg_matcher_release_snapshot(eg_matcher *m) {
     if (!m) return;
+    m->op_bound = m->id_bound = 0;
+    m->out_len = 0;
+}
+
+/* Frees the snapshot's buffers and the search output. */
+static void free_snapshot(eg_matcher *m) {
     eg_mem_free(&m->mem, m->op_offsets, m->op_offsets_bytes);
     eg_mem_free(&m->mem, m->op_entries, m->op_entries_bytes);
     eg_mem_free(&m->mem, m->class_offsets, m->class_offsets_bytes);
@@ -76,7 +79,7 @@ void eg_matcher_release_snapshot(eg_matcher *m) {
 
 void eg_matcher_destroy(eg_matcher *m) {
     if (!m) return;
-    eg_matcher_release_snapshot(m);
+    free_snapshot(m);
     eg_mem_free(&m->mem, m->class_stamps, (size_t)m->stamps_cap * sizeof(uint16_t));
     eg_mem_free(&m->mem, m->scratch, (size_t)m->scratch_cap * sizeof(uint32_t));
     free(m);
@@ -108,18 +111,28 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
     uint32_t live = eg_node_count(g);
     uint32_t ids = v.count;
 
-    m->op_offsets_bytes = ((size_t)ops + 1) * sizeof(uint32_t);
-    m->op_entries_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
-    m->class_offsets_bytes = ((size_t)ids + 2) * sizeof(uint32_t);
-    m->class_nodes_bytes = ((size_t)live * 2 + 1) * sizeof(uint32_t);
-    m->op_offsets = eg_mem_alloc(&m->mem, m->op_offsets_bytes);
-    m->op_entries = eg_mem_alloc(&m->mem, m->op_entries_bytes);
-    m->class_offsets = alloc_zeroed(&m->mem, m->class_offsets_bytes);
-    m->class_nodes = eg_mem_alloc(&m->mem, m->class_nodes_bytes);
-    if (!m->op_offsets || !m->op_entries || !m->class_offsets || !m->class_nodes) {
-        eg_matcher_release_snapshot(m);
-        return EG_ERR_OUT_OF_MEMORY;
+    /* The buffers of the previous snapshot are reused when large enough; a larger one
+     * gets some room to grow into. */
+    size_t need_op_offsets = ((size_t)ops + 1) * sizeof(uint32_t);
+    size_t need_entries = ((size_t)live * 2 + 1) * sizeof(uint32_t);
+    size_t need_class_offsets = ((size_t)ids + 2) * sizeof(uint32_t);
+    if (need_op_offsets > m->op_offsets_bytes || need_entries > m->op_entries_bytes
+        || need_entries > m->class_nodes_bytes || need_class_offsets > m->class_offsets_bytes) {
+        free_snapshot(m);
+        m->op_offsets_bytes = need_op_offsets;
+        m->op_entries_bytes = need_entries + need_entries / 8;
+        m->class_offsets_bytes = need_class_offsets + need_class_offsets / 8;
+        m->class_nodes_bytes = m->op_entries_bytes;
+        m->op_offsets = eg_mem_alloc(&m->mem, m->op_offsets_bytes);
+        m->op_entries = eg_mem_alloc(&m->mem, m->op_entries_bytes);
+        m->class_offsets = eg_mem_alloc(&m->mem, m->class_offsets_bytes);
+        m->class_nodes = eg_mem_alloc(&m->mem, m->class_nodes_bytes);
+        if (!m->op_offsets || !m->op_entries || !m->class_offsets || !m->class_nodes) {
+            free_snapshot(m);
+            return EG_ERR_OUT_OF_MEMORY;
+        }
     }
+    memset(m->class_offsets, 0, need_class_offsets);
     m->op_bound = ops;
     m->id_bound = ids;
 
@@ -352,7 +365,13 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
                     bool *done) {
     if (!m || !g || !program || !cursor || !matches || !count || !done) return EG_ERR_BAD_ARGUMENT;
     vm s;
-    memset(&s, 0, sizeof s);
+    /* The registers are written before they are read (a BIND sets its children's class
+     * registers and binds payload registers before a later SAME reads them), so only the
+     * other fields are cleared; zeroing the 3 KB of registers per search showed. */
+    memset(&s, 0, offsetof(vm, regs));
+    s.since = 0; s.node_bound = 0; s.n_class_regs = 0;
+    s.out_class = NULL; s.n_out_class = 0; s.out_pay = NULL; s.n_out_pay = 0;
+    s.stride = 0; s.mm = NULL; s.oom = false;
     uint32_t n_pay, pc0;
     pc0 = check_program(program, program_len, &s.n_class_regs, &n_pay, &s.stride,
                         &s.out_class, &s.n_out_class, &s.out_pay, &s.n_out_pay);

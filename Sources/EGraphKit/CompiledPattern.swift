@@ -63,19 +63,69 @@ struct CompiledPattern {
             throw PatternError("the left-hand side \(pattern.pattern) must be an operator application")
         }
         let classes = pattern.classVariableCount, payloads = pattern.payloadVariableCount
-        var code: [UInt32] = []
-        code.reserveCapacity(32)
+        // The header's size is known before the code: the code is generated in place after
+        // it, and the header's class registers are filled in afterwards.
+        let headerSize = 5 + classes + 1 + payloads
+        var builder = NumberedBuilder(classes: classes, headerSize: headerSize)
+        try builder.node(pattern.term, input: nil)
+        var program = builder.code
+        program[0] = UInt32(builder.nextRegister)
+        program[1] = UInt32(payloads)
+        program[2] = UInt32(1 + classes + 2 * payloads)
+        program[3] = UInt32(1 + classes)
+        program[4] = 0
+        for k in 0..<classes { program[5 + k] = UInt32(truncatingIfNeeded: builder.register(of: k)) }
+        program[5 + classes] = UInt32(payloads)
+        for j in 0..<payloads { program[6 + classes + j] = UInt32(j) }
+        program.append(UInt32(EG_OP_YIELD))
+        self.program = program
+        stride = 1 + classes + 2 * payloads
+        classVariables = []
+        payloadVariables = []
+        payloadKinds = [:]
+        rootOperator = rootOp
+        classCount = classes
+    }
+
+    /// The code generator for numbered patterns (the same instructions, in the same order,
+    /// as ``Builder`` emits for the named form).
+    private struct NumberedBuilder {
+        /// The header (zeros, filled in by the caller), then the instructions.
+        var code: [UInt32]
         var nextRegister = 1
-        var classRegister = [Int](repeating: -1, count: classes)
-        var payloadBound = [Bool](repeating: false, count: payloads)
-        func node(_ term: OperatorPattern.Term, input: Int?) throws(PatternError) {
+        /// Bit k: class variable k seen; its first register is in `registers`.
+        var classSeen: UInt64 = 0
+        /// The first register of class variables 0..<8 (one byte each; registers < 256),
+        /// then of the rest.
+        var firstRegisters: UInt64 = 0
+        var moreRegisters: [Int] = []
+        /// Bit j: payload variable j already bound.
+        var payloadBound: UInt64 = 0
+
+        init(classes: Int, headerSize: Int) {
+            code = [UInt32](repeating: 0, count: headerSize)
+            code.reserveCapacity(headerSize + 8 * 4 + 1)
+            if classes > 8 { moreRegisters = [Int](repeating: -1, count: classes - 8) }
+        }
+
+        func register(of k: Int) -> Int {
+            k < 8 ? Int((firstRegisters >> UInt64(8 * k)) & 0xFF) : moreRegisters[k - 8]
+        }
+
+        mutating func setRegister(of k: Int, _ r: Int) {
+            classSeen |= 1 << UInt64(k)
+            if k < 8 { firstRegisters |= UInt64(r) << UInt64(8 * k) } else { moreRegisters[k - 8] = r }
+        }
+
+        mutating func node(_ term: OperatorPattern.Term, input: Int?) throws(PatternError) {
             guard case .apply(let op, let payload, let children) = term else { return }
             var pmode = UInt32(EG_PAYLOAD_ANY), p0: UInt32 = 0, p1: UInt32 = 0
             switch payload {
             case .any: break
             case .variable(let j):
-                pmode = UInt32(payloadBound[j] ? EG_PAYLOAD_SAME : EG_PAYLOAD_BIND)
-                payloadBound[j] = true
+                let bit: UInt64 = 1 << UInt64(j)
+                pmode = UInt32(payloadBound & bit != 0 ? EG_PAYLOAD_SAME : EG_PAYLOAD_BIND)
+                payloadBound |= bit
                 p0 = UInt32(j)
             case .value(let v):
                 pmode = UInt32(EG_PAYLOAD_EQUAL)
@@ -85,34 +135,28 @@ struct CompiledPattern {
             let base = nextRegister
             nextRegister += children.count
             guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
-            code += [UInt32(EG_OP_BIND), input.map(UInt32.init) ?? EG_NONE_U32, op.rawValue,
-                     UInt32(children.count), pmode, p0, p1, UInt32(base)]
-            for (i, child) in children.enumerated() {
-                guard case .variable(let k) = child else { continue }
-                if classRegister[k] >= 0 {
-                    code += [UInt32(EG_OP_COMPARE), UInt32(classRegister[k]), UInt32(base + i)]
+            code.append(UInt32(EG_OP_BIND))
+            code.append(input.map(UInt32.init) ?? EG_NONE_U32)
+            code.append(op.rawValue)
+            code.append(UInt32(children.count))
+            code.append(pmode)
+            code.append(p0)
+            code.append(p1)
+            code.append(UInt32(base))
+            for i in children.indices {
+                guard case .variable(let k) = children[i] else { continue }
+                if classSeen & (1 << UInt64(k)) != 0 {
+                    code.append(UInt32(EG_OP_COMPARE))
+                    code.append(UInt32(register(of: k)))
+                    code.append(UInt32(base + i))
                 } else {
-                    classRegister[k] = base + i
+                    setRegister(of: k, base + i)
                 }
             }
-            for (i, child) in children.enumerated() {
-                if case .apply = child { try node(child, input: base + i) }
+            for i in children.indices {
+                if case .apply = children[i] { try node(children[i], input: base + i) }
             }
         }
-        try node(pattern.term, input: nil)
-        var header: [UInt32] = [UInt32(nextRegister), UInt32(payloads), UInt32(1 + classes + 2 * payloads),
-                                UInt32(1 + classes), 0]
-        header.reserveCapacity(header.count + classes + 1 + payloads + code.count + 1)
-        for k in 0..<classes { header.append(UInt32(classRegister[k])) }
-        header.append(UInt32(payloads))
-        for j in 0..<payloads { header.append(UInt32(j)) }
-        program = header + code + [UInt32(EG_OP_YIELD)]
-        stride = 1 + classes + 2 * payloads
-        classVariables = []
-        payloadVariables = []
-        payloadKinds = [:]
-        rootOperator = rootOp
-        classCount = classes
     }
 
     private struct Builder {

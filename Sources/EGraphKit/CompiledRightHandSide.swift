@@ -72,23 +72,67 @@ struct CompiledRightHandSide {
     init(_ term: OperatorPattern.Term, lhs: CompiledPattern, payloadCount: Int, table: OperatorTable)
         throws(PatternError)
     {
+        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table)
+        let root = try builder.source(term)
+        program = [builder.count, root] + builder.nodes
+    }
+
+    /// Compiles probe terms for `eg_apply_probed`: `[n]`, then per probe its operator,
+    /// arity, payload mode and words, and its children's match words.
+    ///
+    /// - Throws: ``PatternError`` for a probe that is not one operator over variables of
+    ///   the left-hand side, or one that does not fit the table.
+    static func probes(_ terms: [OperatorPattern.Term], lhs: CompiledPattern, payloadCount: Int,
+                       table: OperatorTable) throws(PatternError) -> [UInt32] {
+        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table)
+        for term in terms {
+            guard case .apply(_, _, let children) = term,
+                  children.allSatisfy({ if case .variable = $0 { true } else { false } }) else {
+                throw PatternError("a probe is one operator applied to class variables")
+            }
+            _ = try builder.source(term)
+        }
+        return [builder.count] + builder.nodes
+    }
+
+    /// The node list of a numbered right-hand side, in post-order.
+    private struct NumberedBuilder {
+        let classCount: Int
+        let payloadCount: Int
+        let table: OperatorTable
         var nodes: [UInt32] = []
         var count: UInt32 = 0
-        func source(_ t: OperatorPattern.Term) throws(PatternError) -> UInt32 {
+
+        init(classCount: Int, payloadCount: Int, table: OperatorTable) {
+            self.classCount = classCount
+            self.payloadCount = payloadCount
+            self.table = table
+            nodes.reserveCapacity(16)
+        }
+
+        /// Appends the nodes of `t` and returns its source word.
+        mutating func source(_ t: OperatorPattern.Term) throws(PatternError) -> UInt32 {
             switch t {
             case .variable(let k):
-                guard k >= 0, k < lhs.classCount else {
+                guard k >= 0, k < classCount else {
                     throw PatternError("class variable \(k) is not bound by the left-hand side")
                 }
                 return UInt32(1 + k)
             case .apply(let op, let payload, let children):
-                guard Int(op.rawValue) < table.count else { throw PatternError("operator id \(op.rawValue) is not in the table") }
-                guard children.count == table[op].arity else {
-                    throw PatternError("'\(table[op].name)' takes \(table[op].arity) child(ren), got \(children.count)")
+                guard let arity = table.arity(of: op) else {
+                    throw PatternError("operator id \(op.rawValue) is not in the table")
                 }
+                guard children.count == arity else {
+                    throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
+                }
+                // Nested nodes are emitted first (post-order); children that are all
+                // variables (the usual case) need no list of their words.
+                let flat = children.allSatisfy { if case .variable = $0 { true } else { false } }
                 var words: [UInt32] = []
-                words.reserveCapacity(children.count)
-                for child in children { words.append(try source(child)) }
+                if !flat {
+                    words.reserveCapacity(children.count)
+                    for child in children { words.append(try source(child)) }
+                }
                 var pmode = UInt32(EG_PAYLOAD_EQUAL), p0: UInt32 = 0, p1: UInt32 = 0
                 switch payload {
                 case .any: throw PatternError("a right-hand side node needs a payload (a variable or a value)")
@@ -97,41 +141,26 @@ struct CompiledRightHandSide {
                         throw PatternError("payload variable \(j) is not bound by the left-hand side")
                     }
                     pmode = UInt32(EG_PAYLOAD_BIND)
-                    p0 = UInt32(1 + lhs.classCount + 2 * j)
+                    p0 = UInt32(1 + classCount + 2 * j)
                 case .value(let v):
                     p0 = UInt32(truncatingIfNeeded: v)
                     p1 = UInt32(truncatingIfNeeded: v >> 32)
                 }
-                nodes += [op.rawValue, UInt32(children.count), pmode, p0, p1]
-                nodes += words
+                nodes.append(op.rawValue)
+                nodes.append(UInt32(children.count))
+                nodes.append(pmode)
+                nodes.append(p0)
+                nodes.append(p1)
+                if flat {
+                    for child in children { nodes.append(try source(child)) }
+                } else {
+                    nodes += words
+                }
                 let index = count
                 count += 1
                 return EG_RHS_NODE_BIT | index
             }
         }
-        let root = try source(term)
-        program = [count, root] + nodes
-    }
-}
-
-extension CompiledRightHandSide {
-    /// Compiles probe terms for `eg_apply_probed`: `[n]`, then per probe its operator,
-    /// arity, payload mode and words, and its children's match words.
-    ///
-    /// - Throws: ``PatternError`` for a probe that is not one operator over variables of
-    ///   the left-hand side, or one that does not fit the table.
-    static func probes(_ terms: [OperatorPattern.Term], lhs: CompiledPattern, payloadCount: Int,
-                       table: OperatorTable) throws(PatternError) -> [UInt32] {
-        var program: [UInt32] = [UInt32(terms.count)]
-        for term in terms {
-            guard case .apply(_, _, let children) = term,
-                  children.allSatisfy({ if case .variable = $0 { true } else { false } }) else {
-                throw PatternError("a probe is one operator applied to class variables")
-            }
-            let node = try CompiledRightHandSide(term, lhs: lhs, payloadCount: payloadCount, table: table)
-            program += node.program[2...]
-        }
-        return program
     }
 }
 

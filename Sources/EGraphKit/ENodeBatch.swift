@@ -43,6 +43,25 @@ public struct ENodeBatch: Sendable {
     /// - Complexity: O(1).
     public init() {}
 
+    /// A batch from flat arrays: entry `i` has operator `ops[i]`, payload `payloads[i]` and
+    /// the children `children[childOffsets[i] ..< childOffsets[i + 1]]`.
+    ///
+    /// ``EGraph/add(_:)-(ENodeBatch)`` checks the children and the offsets' order.
+    ///
+    /// - Precondition: `payloads.count == ops.count`, `childOffsets.count == ops.count + 1`,
+    ///   `childOffsets.first == 0` and `childOffsets.last == children.count`.
+    /// - Complexity: O(ops.count + children.count).
+    public init(ops: [UInt32], payloads: [UInt64], childOffsets: [UInt32], children: [Child]) {
+        precondition(payloads.count == ops.count && childOffsets.count == ops.count + 1,
+                     "one payload per entry and one more offset than entries")
+        precondition(childOffsets.first == 0 && Int(childOffsets[ops.count]) == children.count,
+                     "child offsets start at 0 and end at the child count")
+        self.ops = ops
+        self.payloads = payloads
+        self.childOffsets = childOffsets
+        self.children = children.map(\.raw)
+    }
+
     /// Number of entries.
     ///
     /// - Complexity: O(1).
@@ -104,7 +123,7 @@ public struct ENodeBatch: Sendable {
         children.removeAll(keepingCapacity: true)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func finishEntry(op: UInt32, payload: UInt64) -> Int {
         ops.append(op)
         payloads.append(payload)

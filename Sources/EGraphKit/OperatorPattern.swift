@@ -29,11 +29,11 @@ public struct OperatorPattern {
     }
 
     /// One position of the pattern.
-    public indirect enum Term: Hashable, Sendable {
-        /// Class variable `n`.
+    public enum Term: Hashable, Sendable {
+        /// Class variable `n` (stored inline: only applications are boxed).
         case variable(Int)
         /// An e-node of operator `op` with its children, as many as the operator declares.
-        case apply(OperatorID, payload: Payload, [Term])
+        indirect case apply(OperatorID, payload: Payload, [Term])
     }
 
     /// The pattern.
@@ -51,36 +51,47 @@ public struct OperatorPattern {
     ///   children, or variable numbers with gaps.
     /// - Complexity: O(size of the pattern).
     public init(_ term: Term, table: OperatorTable) throws(PatternError) {
-        var classes = 0, payloads = 0
-        var classSeen: UInt64 = 0, payloadSeen: UInt64 = 0
-        func visit(_ t: Term) throws(PatternError) {
-            switch t {
-            case .variable(let k):
-                guard k >= 0, k < 64 else { throw PatternError("class variable \(k) out of range 0..<64") }
-                classSeen |= 1 << UInt64(k)
-                classes = max(classes, k + 1)
-            case .apply(let op, let payload, let children):
-                guard Int(op.rawValue) < table.count else { throw PatternError("operator id \(op.rawValue) is not in the table") }
-                let arity = table[op].arity
-                guard children.count == arity else {
-                    throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
-                }
-                if case .variable(let j) = payload {
-                    guard j >= 0, j < 64 else { throw PatternError("payload variable \(j) out of range 0..<64") }
-                    payloadSeen |= 1 << UInt64(j)
-                    payloads = max(payloads, j + 1)
-                }
-                for child in children { try visit(child) }
-            }
-        }
-        try visit(term)
-        guard classSeen.nonzeroBitCount == classes, payloadSeen.nonzeroBitCount == payloads else {
+        var check = Check(table: table)
+        try check.visit(term)
+        let classes = 64 - check.classSeen.leadingZeroBitCount, payloads = 64 - check.payloadSeen.leadingZeroBitCount
+        guard check.classSeen.nonzeroBitCount == classes, check.payloadSeen.nonzeroBitCount == payloads else {
             throw PatternError("variable numbers must have no gaps")
         }
         self.term = term
         self.table = table
         classVariableCount = classes
         payloadVariableCount = payloads
+    }
+
+    /// The walk that checks a term: operators and arities, and which variable numbers occur.
+    private struct Check {
+        let table: OperatorTable
+        /// Bit k: class variable k occurs.
+        var classSeen: UInt64 = 0
+        /// Bit j: payload variable j occurs.
+        var payloadSeen: UInt64 = 0
+
+        init(table: OperatorTable) { self.table = table }
+
+        mutating func visit(_ t: Term) throws(PatternError) {
+            switch t {
+            case .variable(let k):
+                guard k >= 0, k < 64 else { throw PatternError("class variable \(k) out of range 0..<64") }
+                classSeen |= 1 << UInt64(k)
+            case .apply(let op, let payload, let children):
+                guard let arity = table.arity(of: op) else {
+                    throw PatternError("operator id \(op.rawValue) is not in the table")
+                }
+                guard children.count == arity else {
+                    throw PatternError("'\(table[op].name)' takes \(arity) child(ren), got \(children.count)")
+                }
+                if case .variable(let j) = payload {
+                    guard j >= 0, j < 64 else { throw PatternError("payload variable \(j) out of range 0..<64") }
+                    payloadSeen |= 1 << UInt64(j)
+                }
+                for child in children { try visit(child) }
+            }
+        }
     }
 
     /// The same pattern with names: operators by their table names, class variable `k` as

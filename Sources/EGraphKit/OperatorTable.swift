@@ -169,6 +169,13 @@ public final class OperatorTable {
         return operatorList[Int(id.rawValue)]
     }
 
+    /// The number of children of operator `id` (without copying its description), or
+    /// `nil` for an id this table never issued.
+    /// - Complexity: O(1).
+    public func arity(of id: OperatorID) -> Int? {
+        Int(id.rawValue) < operatorList.count ? operatorList[Int(id.rawValue)].arity : nil
+    }
+
     /// The interned id of a string (a new id the first time a string is seen).
     /// - Complexity: O(length) amortised.
     public func intern(_ string: String) -> UInt64 {

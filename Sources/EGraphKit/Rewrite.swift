@@ -69,7 +69,7 @@ public struct Rewrite {
     /// ``init(_:_:_:mapping:through:probes:created:)``.
     struct Derivation {
         var variable: Int
-        var map: (UInt64) -> UInt64
+        var map: (inout [UInt64]) -> Void
         var probes: [OperatorPattern.Term]
         var created: (CreatedNodes) -> Void
     }
@@ -111,17 +111,17 @@ public struct Rewrite {
     }
 
     /// A numbered rule whose right-hand side takes a payload derived from the match:
-    /// before instantiation, payload variable `variable` of every match is replaced by
-    /// `map` of it (the right-hand side and the probes see the result; the left-hand side
-    /// matched the original). The unions of a batch are made after all of its nodes are
-    /// added.
+    /// before instantiation, `map` receives payload variable `variable` of every match of
+    /// a batch (in match order) and replaces each in place (the right-hand side and the
+    /// probes see the results; the left-hand side matched the originals). The unions of a
+    /// batch are made after all of its nodes are added.
     ///
     /// For each match whose right-hand side root node is new, the `probes` (numbered
     /// terms of one operator over the left-hand side's variables, such as an inner node
     /// of the left-hand side) are looked up, never added, right after that node is added;
     /// `created` receives the results once per batch.
     public init(_ name: String, _ lhs: OperatorPattern, _ rhs: OperatorPattern.Term,
-                mapping variable: Int, through map: @escaping (UInt64) -> UInt64,
+                mapping variable: Int, through map: @escaping (inout [UInt64]) -> Void,
                 probes: [OperatorPattern.Term], created: @escaping (CreatedNodes) -> Void) {
         self.name = name
         self.left = .numbered(lhs)

@@ -43,7 +43,15 @@ public final class Runner {
     /// Where progress lines go (one per iteration at `.info`, rule details at `.debug`).
     public var logger: Logger
 
-    private let compiled: [(lhs: CompiledPattern, rhs: CompiledRightHandSide?, probes: [UInt32])]
+    /// A rule compiled for the core: its search program, its right-hand side (none for a
+    /// custom applier) and its probes (`eg_apply_probed`; empty when it has none).
+    private struct CompiledRule {
+        var lhs: CompiledPattern
+        var rhs: CompiledRightHandSide?
+        var probes: [UInt32]
+    }
+
+    private let compiled: [CompiledRule]
     private var lastSearched: [UInt32]
     private var backoff: [BackoffState]
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
@@ -75,7 +83,7 @@ public final class Runner {
         self.scheduler = scheduler
         self.seminaive = seminaive
         self.logger = logger
-        var compiled: [(CompiledPattern, CompiledRightHandSide?, [UInt32])] = []
+        var compiled: [CompiledRule] = []
         compiled.reserveCapacity(rules.count)
         for rule in rules {
             do throws(PatternError) {
@@ -95,7 +103,7 @@ public final class Runner {
                     guard case .named = rule.left else {
                         throw PatternError("a named right-hand side needs a named left-hand side")
                     }
-                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, table: table), []))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: try CompiledRightHandSide(rhs, lhs: lhs, table: table), probes: []))
                 case .numbered(let rhs):
                     guard case .numbered = rule.left else {
                         throw PatternError("a numbered right-hand side needs a numbered left-hand side")
@@ -108,10 +116,10 @@ public final class Runner {
                         probes = try CompiledRightHandSide.probes(derivation.probes, lhs: lhs,
                                                                   payloadCount: payloadCount, table: table)
                     }
-                    compiled.append((lhs, try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
-                                                                    table: table), probes))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: try CompiledRightHandSide(rhs, lhs: lhs, payloadCount: payloadCount,
+                                                                                         table: table), probes: probes))
                 case .custom:
-                    compiled.append((lhs, nil, []))
+                    compiled.append(CompiledRule(lhs: lhs, rhs: nil, probes: []))
                 }
             } catch {
                 throw PatternError("rule '\(rule.name)': \(error.message)", at: error.location)
@@ -249,7 +257,7 @@ public final class Runner {
                          report: inout RunReport) throws -> (limitHit: Bool, banned: Bool) {
         let g = graph.handle
         let clock = ContinuousClock()
-        let (lhs, rhs, probes) = compiled[r]
+        let lhs = compiled[r].lhs, rhs = compiled[r].rhs, probes = compiled[r].probes
         let rule = rules[r]
         // A condition may depend on analysis data that changes, so conditional rules always
         // search everything.
@@ -281,13 +289,15 @@ public final class Runner {
                 // Derive the payload, instantiate with deferred unions, report created nodes.
                 var batchRows = rowsCopy ?? Array(rows)
                 let word = 1 + lhs.classCount + 2 * derivation.variable
-                var kept = 0
-                for i in 0..<count where mask.map({ $0[i] != 0 }) ?? true {
-                    let base = i * lhs.stride + word
-                    let mapped = derivation.map(UInt64(batchRows[base]) | UInt64(batchRows[base + 1]) << 32)
+                var kept: [Int] = []
+                kept.reserveCapacity(count)
+                for i in 0..<count where mask.map({ $0[i] != 0 }) ?? true { kept.append(i * lhs.stride + word) }
+                var payloads = kept.map { UInt64(batchRows[$0]) | UInt64(batchRows[$0 + 1]) << 32 }
+                derivation.map(&payloads)
+                precondition(payloads.count == kept.count, "a payload map must keep one payload per match")
+                for (base, mapped) in zip(kept, payloads) {
                     batchRows[base] = UInt32(truncatingIfNeeded: mapped)
                     batchRows[base + 1] = UInt32(truncatingIfNeeded: mapped >> 32)
-                    kept += 1
                 }
                 let probeCount = Int(probes[0])
                 var created = [UInt32](repeating: 0, count: count)
@@ -312,7 +322,7 @@ public final class Runner {
                 try check(status, "applying rule '\(rule.name)'")
                 derivation.created(Rewrite.CreatedNodes(count: count, probeCount: probeCount, nodes: created,
                                                         probeClasses: probeClasses))
-                applied += kept
+                applied += kept.count
                 merged += Int(m)
                 if limit > 0 && eg_node_count(g) > limit { limitHit = true }
             } else if let rhs {
@@ -356,15 +366,19 @@ public final class Runner {
             }
         }
 
+        // One clock read between phases: the end of a search starts its apply, the end of
+        // an apply starts the next search.
+        var mark = clock.now
         while !finished && !limitHit {
             var rowsPointer: UnsafePointer<UInt32>?
             var count: UInt32 = 0
-            let searchStart = clock.now
             let status = lhs.program.withUnsafeBufferPointer { program in
                 eg_search(matcher, g, program.baseAddress, UInt32(program.count), since, &cursor,
                           Self.batchSize, &rowsPointer, &count, &finished)
             }
-            searchTime += seconds(clock.now - searchStart)
+            let searched = clock.now
+            searchTime += seconds(searched - mark)
+            mark = searched
             try check(status, "searching rule '\(rule.name)'")
             found += Int(count)
             guard count > 0, let rowsPointer else { continue }
@@ -374,9 +388,10 @@ public final class Runner {
                 if found > threshold { break }
                 continue
             }
-            let applyStart = clock.now
             try applyRows(rows, count: Int(count))
-            applyTime += seconds(clock.now - applyStart)
+            let appliedAt = clock.now
+            applyTime += seconds(appliedAt - mark)
+            mark = appliedAt
         }
 
         var banned = false
@@ -417,8 +432,8 @@ public final class Runner {
         return (limitHit, banned)
     }
 
-    private func check(_ status: eg_status, _ what: String) throws {
-        guard status == EG_OK else { throw EGraph.error(status, argument: what) }
+    private func check(_ status: eg_status, _ what: @autoclosure () -> String) throws {
+        guard status == EG_OK else { throw EGraph.error(status, argument: what()) }
     }
 }
 

@@ -41,10 +41,13 @@ final class ClassFactsTable {
             guard storage.count > facts.count else { return }
             facts.reserveCapacity(storage.count)
             let parameter = language.parameter
-            for n in facts.count..<storage.count {
-                let payload = storage.payloads[n]
-                facts.append(ClassFacts(typeID: language[payload].typeID,
-                                        parameter: storage.ops[n] == parameter ? payload : .max))
+            // Only the type id of each payload is read (no copy of its op and type).
+            language.payloads.withUnsafeBufferPointer { payloads in
+                for n in facts.count..<storage.count {
+                    let payload = storage.payloads[n]
+                    facts.append(ClassFacts(typeID: payloads[Int(payload)].typeID,
+                                            parameter: storage.ops[n] == parameter ? payload : .max))
+                }
             }
         }
     }

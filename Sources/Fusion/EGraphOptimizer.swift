@@ -5,15 +5,16 @@ import TensorGraph
 /// The ``OptimizationStrategy/egraph`` strategy: encode, saturate, extract, rebuild.
 struct EGraphOptimizer {
     let input: Graph
-    /// The live nodes of `input` in a topological order (from the structure check).
-    let order: [Int]
+    /// The live nodes of `input` in a topological order, and their input count (from the
+    /// structure check).
+    let structure: GraphStructure
     let options: OptimizeOptions
     /// Filled in by ``run()``.
     private(set) var report: OptimizeReport
 
-    init(graph: Graph, order: [Int], options: OptimizeOptions) {
+    init(graph: Graph, structure: GraphStructure, options: OptimizeOptions) {
         input = graph
-        self.order = order
+        self.structure = structure
         self.options = options
         report = OptimizeReport(
             strategy: .egraph, input: graph, eclassCount: 0, enodeCount: 0, iterations: 0,
@@ -39,7 +40,7 @@ struct EGraphOptimizer {
         var clock = ContinuousClock.now
         let language = FusionLanguage()
         let egraph = EGraph()
-        let encoding = try GraphEncoding(input, order: order, into: egraph, language: language)
+        let encoding = try GraphEncoding(input, structure: structure, into: egraph, language: language)
         report.encodeTime = Fusion.seconds(since: clock)
         logger.debug("encoded \(input.count) nodes as \(egraph.nodeCount) e-nodes")
 
@@ -55,6 +56,7 @@ struct EGraphOptimizer {
                                 iterationLimit: limits.maxIterations, nodeLimit: limits.maxNodes,
                                 timeLimit: limits.timeLimit, scheduler: .simple, logger: logger)
         let run = try runner.run()
+        context.finishSaturation()
         report.saturationTime = Fusion.seconds(since: clock)
         report.iterations = run.iterations.count
         report.eclassCount = run.eclasses

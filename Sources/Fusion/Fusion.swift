@@ -25,7 +25,7 @@ public enum Fusion {
         throws(FusionError) -> (Graph, OptimizeReport)
     {
         let start = ContinuousClock.now
-        let order = try FusionError.checkStructure(of: graph)
+        let structure = try FusionError.checkStructure(of: graph)
         switch options.strategy {
         case .patterns:
             let passesStart = ContinuousClock.now
@@ -44,7 +44,7 @@ public enum Fusion {
             log(report, options.logger)
             return (optimized, report)
         case .egraph:
-            var optimizer = EGraphOptimizer(graph: graph, order: order, options: options)
+            var optimizer = EGraphOptimizer(graph: graph, structure: structure, options: options)
             let optimized = try optimizer.run()
             var report = optimizer.report
             report.totalTime = seconds(since: start)

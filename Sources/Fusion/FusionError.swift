@@ -42,25 +42,26 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Checks what the optimizer relies on: ids in range, arities, no live node reading a
     /// `Nop`, outputs live, no cycle.
     ///
-    /// - Returns: The live nodes in a topological order (the order of
-    ///   `EgglogEncoding.topologicalOrder`: id order when every input precedes its node).
+    /// - Returns: The live nodes in a topological order and their input count.
     /// - Complexity: O(n + total inputs).
     @discardableResult
-    static func checkStructure(of graph: Graph) throws(FusionError) -> [Int] {
+    static func checkStructure(of graph: Graph) throws(FusionError) -> GraphStructure {
         let nodes = graph.nodes
         var ordered = true
         var live: [Int] = []
         live.reserveCapacity(nodes.count)
+        var inputCount = 0
         // Nodes are read in place (no copy of each node and its arrays).
         try nodes.withUnsafeBufferPointer { (nodes) throws(FusionError) in
             for index in nodes.indices where !nodes[index].isNop {
                 live.append(index)
                 let id = nodes[index].id
-                let inputCount = nodes[index].inputs.count
-                if let arity = nodes[index].op.arity, !arity.contains(inputCount) {
+                let count = nodes[index].inputs.count
+                if let arity = nodes[index].op.arity, !arity.contains(count) {
                     throw FusionError(.arity, node: id,
-                                      message: "\(nodes[index].op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(inputCount)")
+                                      message: "\(nodes[index].op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(count)")
                 }
+                inputCount += count
                 try nodes[index].inputs.withUnsafeBufferPointer { (inputs) throws(FusionError) in
                     for (slot, input) in inputs.enumerated() {
                         guard input.index < nodes.count else {
@@ -85,7 +86,7 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                 throw FusionError(.outputIsNop, node: output, message: "outputs[\(position)] is a Nop")
             }
         }
-        if ordered { return live }
+        if ordered { return GraphStructure(order: live, inputCount: inputCount) }
         let order = EgglogEncoding.topologicalOrder(graph)
         var position = [Int](repeating: -1, count: nodes.count)
         for (i, index) in order.enumerated() { position[index] = i }
@@ -94,6 +95,15 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                 throw FusionError(.cycle, node: nodes[index].id, message: "the node is on a cycle")
             }
         }
-        return order
+        return GraphStructure(order: order, inputCount: inputCount)
     }
+}
+
+/// What ``FusionError/checkStructure(of:)`` found in a well-formed graph.
+struct GraphStructure {
+    /// The live nodes in a topological order: `EgglogEncoding.topologicalOrder`'s (id
+    /// order when every input precedes its node).
+    let order: [Int]
+    /// The number of inputs of the live nodes, in total.
+    let inputCount: Int
 }

@@ -15,8 +15,12 @@ final class FusionRuleContext {
     var derivedRecords: [String: DerivedParam] = [:]
     /// For each fused e-node a rule created: the classes of the producers it absorbs
     /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
-    /// node while one of these is still needed elsewhere.
-    var absorbed: [UInt32: [EClassID]] = [:]
+    /// node while one of these is still needed elsewhere. Filled from ``absorbedLog`` by
+    /// ``finishSaturation()``.
+    private(set) var absorbed: [UInt32: [EClassID]] = [:]
+    /// The same while saturating, flat: node, class count, classes; per fused node.
+    private var absorbedLog: [UInt32] = []
+    private var absorbedNodes = 0
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
     /// e-nodes.
@@ -67,15 +71,35 @@ final class FusionRuleContext {
         let before = graph.totalNodeCount
         let node = try graph.add(op: op, payload: payload, children: children)
         if Int(node.rawValue) >= before {
-            var classes: [EClassID] = []
+            absorbedLog.append(node.rawValue)
+            let countAt = absorbedLog.count
+            absorbedLog.append(0)
             for part in inner {
                 let probe = ENode(op: part.op, payload: batch.payload(at: part.payload, i),
                                   children: part.children.map { batch.eclass(at: $0, i) })
-                if let c = try graph.lookup(probe) { classes.append(c) }
+                if let c = try graph.lookup(probe) { absorbedLog.append(c.rawValue) }
             }
-            absorbed[node.rawValue] = classes
+            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
+            absorbedNodes += 1
         }
         return node
+    }
+
+    /// Builds ``absorbed`` from the log (once, at its final size). A node logged twice
+    /// keeps its last entry, as assigning the dictionary per node did.
+    func finishSaturation() {
+        var result: [UInt32: [EClassID]] = [:]
+        result.reserveCapacity(absorbedNodes)
+        absorbedLog.withUnsafeBufferPointer { log in
+            var k = 0
+            while k < log.count {
+                let node = log[k], count = Int(log[k + 1])
+                result[node] = (0..<count).map { EClassID(log[k + 2 + $0]) }
+                k += 2 + count
+            }
+        }
+        absorbed = result
+        absorbedLog = []
     }
 
     /// Records, for each fused node a batch created, the classes its probes (the inner
@@ -83,12 +107,14 @@ final class FusionRuleContext {
     func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
         for i in 0..<nodes.count {
             guard let node = nodes.node(i) else { continue }
-            var classes: [EClassID] = []
-            classes.reserveCapacity(nodes.probeCount)
+            absorbedLog.append(node.rawValue)
+            let countAt = absorbedLog.count
+            absorbedLog.append(0)
             for k in 0..<nodes.probeCount {
-                if let c = nodes.probe(k, i) { classes.append(c) }
+                if let c = nodes.probe(k, i) { absorbedLog.append(c.rawValue) }
             }
-            absorbed[node.rawValue] = classes
+            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
+            absorbedNodes += 1
         }
     }
 
@@ -98,8 +124,12 @@ final class FusionRuleContext {
     /// The name of the `Parameter` in class `c`, if any.
     func parameterName(_ c: EClassID) -> String? {
         let p = facts[c].parameter
-        guard p != .max, case .parameter(let name) = language[p].op else { return nil }
-        return name
+        guard p != .max else { return nil }
+        // The op alone is read (no copy of the payload's type).
+        return language.payloads.withUnsafeBufferPointer { payloads in
+            guard case .parameter(let name) = payloads[Int(p)].op else { return nil }
+            return name
+        }
     }
 
     /// Whether a derived weight named `name` is available (exists, or may be created).
@@ -168,7 +198,7 @@ enum FusionRules {
             for (matMul, fused, kind) in matMulKinds {
                 let product = node(matMul, 1, [v(0), v(1)])
                 let lhs = addendFirst ? node(add, 0, [v(2), product]) : node(add, 0, [product, v(2)])
-                rules.append(try replace(kind.label + (addendFirst ? " (addend first)" : ""),
+                rules.append(try replace(addendFirst ? addendFirstName(kind) : kind.label,
                                          OperatorPattern(lhs, table: table), context,
                                          op: fused, children: [0, 1, 2],
                                          absorbing: [.init(op: matMul, payload: 1, children: [0, 1])]))
@@ -180,7 +210,7 @@ enum FusionRules {
         rules.append(try replace(FusionKind.silu.label,
                                  OperatorPattern(node(mul, 0, [v(0), node(sigmoidOp, 1, [v(0)])]), table: table),
                                  context, op: .silu, children: [0], absorbing: [sigmoid]))
-        rules.append(try replace(FusionKind.silu.label + " (sigmoid first)",
+        rules.append(try replace("Mul+Sigmoid→Silu (sigmoid first)",
                                  OperatorPattern(node(mul, 0, [node(sigmoidOp, 1, [v(0)]), v(0)]), table: table),
                                  context, op: .silu, children: [0], absorbing: [sigmoid]))
         // Pass C: SwiGLU from silu(g) · u, both orders. g = 0, u = 1; p = 0, q = 1.
@@ -189,7 +219,7 @@ enum FusionRules {
         rules.append(try replace(FusionKind.swiGLU.label,
                                  OperatorPattern(node(mul, 0, [node(siluOp, 1, [v(0)]), v(1)]), table: table),
                                  context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
-        rules.append(try replace(FusionKind.swiGLU.label + " (up first)",
+        rules.append(try replace("Silu+Mul→SwiGLU (up first)",
                                  OperatorPattern(node(mul, 0, [v(1), node(siluOp, 1, [v(0)])]), table: table),
                                  context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
         // Pass D: two matmuls sharing their input → one wide matmul.
@@ -220,6 +250,17 @@ enum FusionRules {
         return rules
     }
 
+    /// The name of the addend-first variant of a matmul+add rule (a literal: no string is
+    /// built per run).
+    static func addendFirstName(_ kind: FusionKind) -> String {
+        switch kind {
+        case .matMulAdd: "MatMul+Add→FusedMatMulAdd (addend first)"
+        case .matMulATAdd: "MatMulAT+Add→FusedMatMulATAdd (addend first)"
+        case .matMulBTAdd: "MatMulBT+Add→FusedMatMulBTAdd (addend first)"
+        default: kind.label + " (addend first)"
+        }
+    }
+
     /// A rule that adds `op(children…)` at the type of the root (payload variable 0) and
     /// unions it with the root; `children` are class variable numbers. The core
     /// instantiates it: the root's payload is mapped to the fused payload first, and the
@@ -233,41 +274,68 @@ enum FusionRules {
         let probes = inner.map { part in
             Term.apply(OperatorID(rawValue: part.op), payload: .variable(part.payload), part.children.map { .variable($0) })
         }
-        // The last root payload mapped and its fused payload (matches of a rule mostly
-        // share their root's payload; others go through the context's cache).
-        var last: (source: UInt64, payload: UInt64) = (.max, 0)
-        return Rewrite(name, lhs, rhs, mapping: 0, through: { source in
-            if source == last.source { return last.payload }
-            last = (source, context.payload(op, typeOf: source, tag: target))
-            return last.payload
+        return Rewrite(name, lhs, rhs, mapping: 0, through: { payloads in
+            // Matches mostly share their root's payload: the last one mapped is kept; others
+            // go through the context's cache.
+            var last: (source: UInt64, payload: UInt64) = (.max, 0)
+            for i in payloads.indices {
+                let source = payloads[i]
+                if source != last.source { last = (source, context.payload(op, typeOf: source, tag: target)) }
+                payloads[i] = last.payload
+            }
         }, probes: probes, created: context.recordAbsorbed)
     }
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.
     /// h = 0, wg = 1, wu = 2; p = 0 (SwiGLU), q = 1, r = 2 (the matmuls).
+    ///
+    /// A root already rewritten (``FusionRuleContext/concatRoots``) passes the condition
+    /// without reading its weights again: its conditional search sees it in every later
+    /// iteration, and the applier skips it whatever the condition says.
     static func swiGLUConcat(_ context: FusionRuleContext) throws -> Rewrite {
         let language = context.language
         let matMul = language.operatorID("MatMul"), concat = language.operatorID("SwiGLUConcat")
         let swiGLU = language.operatorID("SwiGLU")
-        func weights(_ batch: MatchBatch, _ i: Int) -> (String, String, TensorType, TensorType)? {
-            let (wg, wu) = (batch.eclass(at: 1, i), batch.eclass(at: 2, i))
-            guard let gateName = context.parameterName(wg), let upName = context.parameterName(wu) else { return nil }
-            let (gateType, upType) = (context.type(of: wg), context.type(of: wu))
-            guard gateType.shape.count == 2, gateType.shape == upType.shape else { return nil }
-            return (gateName, upName, gateType, upType)
+        /// Whether both weights are `Parameter`s of one rank-2 shape; their type.
+        func weightType(_ batch: MatchBatch, _ i: Int) -> TensorType? {
+            let (gate, up) = (context.facts[batch.eclass(at: 1, i)], context.facts[batch.eclass(at: 2, i)])
+            guard gate.isParameter, up.isParameter else { return nil }
+            let gateType = context.language.types[Int(gate.typeID)]
+            // Types are interned: equal ids are equal types; otherwise only the shapes must agree.
+            if gate.typeID != up.typeID, gateType.shape != context.language.types[Int(up.typeID)].shape { return nil }
+            return gateType.shape.count == 2 ? gateType : nil
         }
+        /// The names of the two weights (both `Parameter`s).
+        func weightNames(_ batch: MatchBatch, _ i: Int) -> (String, String)? {
+            guard let gate = context.parameterName(batch.eclass(at: 1, i)),
+                  let up = context.parameterName(batch.eclass(at: 2, i)) else { return nil }
+            return (gate, up)
+        }
+        // The payloads of the wide matmul and the fused node for the last (m, n) seen (the
+        // layers of a model share them).
+        var lastShape: (m: Int, n: Int, wide: UInt64, fused: UInt64) = (-1, -1, 0, 0)
         let lhs = node(swiGLU, 0, [node(matMul, 1, [v(0), v(1)]), node(matMul, 2, [v(0), v(2)])])
         return Rewrite(FusionKind.swiGLUConcat.label, try OperatorPattern(lhs, table: language.table),
                        condition: { batch in
                            (0..<batch.count).map { i in
-                               guard let (g, u, _, _) = weights(batch, i) else { return false }
+                               if context.concatRoots.contains(batch.root(i).rawValue) { return true }
+                               guard weightType(batch, i) != nil else { return false }
+                               if context.mayCreateParameters { return true }
+                               guard let (g, u) = weightNames(batch, i) else { return false }
                                return context.canProvideParameter(named: g + "+" + u)
                            }
                        },
                        applier: { batch in
                            var unions: [(EClassID, EClassID)] = []
+                           var reserved = false
                            for i in 0..<batch.count where context.concatRoots.insert(batch.root(i).rawValue).inserted {
-                               guard let (gateName, upName, gateType, _) = weights(batch, i) else { continue }
+                               guard let gateType = weightType(batch, i),
+                                     let (gateName, upName) = weightNames(batch, i) else { continue }
+                               if !reserved {
+                                   // Room for this batch's new weights at most (one resize, not several).
+                                   context.derivedRecords.reserveCapacity(context.derivedRecords.count + batch.count - i)
+                                   reserved = true
+                               }
                                let (k, n) = (gateType.shape[0], gateType.shape[1])
                                let name = gateName + "+" + upName
                                let wide = try context.derivedWeight(
@@ -279,10 +347,13 @@ enum FusionRules {
                                                         rows: k, transform: .horizontalConcat))
                                let h = batch.eclass(at: 0, i)
                                let m = context.type(of: h).shape.first ?? 1
-                               let product = try context.graph.add(
-                                   op: matMul, payload: language.payload(.matMul, .f32([m, 2 * n])), children: [h, wide])
+                               if lastShape.m != m || lastShape.n != n {
+                                   lastShape = (m, n, language.payload(.matMul, .f32([m, 2 * n])),
+                                                language.payload(.swiGLUConcat, .f32([m, n])))
+                               }
+                               let product = try context.graph.add(op: matMul, payload: lastShape.wide, children: [h, wide])
                                let fused = try context.addFused(
-                                   op: concat, payload: language.payload(.swiGLUConcat, .f32([m, n])), children: [product],
+                                   op: concat, payload: lastShape.fused, children: [product],
                                    absorbing: [.init(op: matMul, payload: 1, children: [0, 1]),
                                                .init(op: matMul, payload: 2, children: [0, 2])], batch, i)
                                unions.append((batch.root(i), fused))

@@ -18,58 +18,74 @@ struct GraphEncoding {
     /// Nodes with no live consumer.
     let isSink: [Bool]
 
-    /// Adds every live node of `graph` to `egraph`, in `order` (the live nodes in a
-    /// topological order, as ``FusionError/checkStructure(of:)`` returns them).
+    /// Adds every live node of `graph` to `egraph`, in the topological order of
+    /// `structure` (as ``FusionError/checkStructure(of:)`` returns it).
     ///
     /// Nodes are read in place; each node's payload is interned by integer hashing
-    /// (``PayloadInterner``) and its children go straight into the batch's flat arrays.
+    /// (``PayloadInterner``), and the batch is written as flat arrays.
     ///
     /// - Complexity: O(n + total inputs) expected.
-    init(_ graph: Graph, order: [Int], into egraph: EGraph, language: FusionLanguage) throws {
+    init(_ graph: Graph, structure: GraphStructure, into egraph: EGraph, language: FusionLanguage) throws {
+        let order = structure.order
         let nodeCount = graph.nodes.count
         var entryOf = [Int32](repeating: -1, count: nodeCount)
         language.reserveCapacity(order.count)
-        try egraph.reserveCapacity(nodes: order.count + order.count / 4, children: order.count * 3)
-        var batch = ENodeBatch()
-        batch.reserveCapacity(entries: order.count, children: order.count * 2)
+        try egraph.reserveCapacity(nodes: order.count + order.count / 4,
+                                   children: structure.inputCount + structure.inputCount / 2)
+        var ops = [UInt32](repeating: 0, count: order.count)
+        var payloads = [UInt64](repeating: 0, count: order.count)
+        var childOffsets = [UInt32](repeating: 0, count: order.count + 1)
+        var children = [ENodeBatch.Child](repeating: .entry(0), count: structure.inputCount)
         var hasConsumer = [Bool](repeating: false, count: nodeCount)
         var pinned = [Bool](repeating: false, count: nodeCount)
         for output in graph.outputs { pinned[output.index] = true }
         // Parameters whose names a derived weight could have (only those can be reused).
         var derivedLooking: [(index: Int, name: String)] = []
-        let parameter = language.parameter, cacheWrite = language.cacheWrite
+        let cacheWrite = language.cacheWrite
         let rope = language.rope, ropeOffset = language.ropeOffset
         let ropeGrad = language.ropeGrad, ropeGradOffset = language.ropeGradOffset
         graph.nodes.withUnsafeBufferPointer { nodes in
-            entryOf.withUnsafeMutableBufferPointer { entryOf in
-                hasConsumer.withUnsafeMutableBufferPointer { hasConsumer in
-                    language.withInterner { interner in
-                        for index in order {
-                            let node = nodes.baseAddress! + index
-                            let (payload, nodeOperator) = interner.nodePayload(node.pointee.op, node.pointee.type)
-                            var op = nodeOperator
-                            let entry = node.pointee.inputs.withUnsafeBufferPointer { inputs in
-                                if inputs.count == 2 {
-                                    if op == rope { op = ropeOffset } else if op == ropeGrad { op = ropeGradOffset }
-                                }
-                                return batch.append(op: op, payload: payload, childCount: inputs.count) { k in
-                                    let input = inputs[k].index
-                                    hasConsumer[input] = true
-                                    return .entry(Int(entryOf[input]))
-                                }
-                            }
-                            entryOf[index] = Int32(truncatingIfNeeded: entry)
-                            if op == cacheWrite {
-                                pinned[index] = true
-                            } else if op == parameter, case .parameter(let name) = node.pointee.op,
-                                      Self.isDerivedLooking(name) {
-                                derivedLooking.append((index, name))
-                            }
-                        }
+        entryOf.withUnsafeMutableBufferPointer { entryOf in
+        hasConsumer.withUnsafeMutableBufferPointer { hasConsumer in
+        ops.withUnsafeMutableBufferPointer { ops in
+        payloads.withUnsafeMutableBufferPointer { payloads in
+        childOffsets.withUnsafeMutableBufferPointer { childOffsets in
+        children.withUnsafeMutableBufferPointer { children in
+            language.withInterner { interner in
+                var next = 0
+                for (entry, index) in order.enumerated() {
+                    let node = nodes.baseAddress! + index
+                    let (payload, nodeOperator, isDerivedLooking) = interner.nodePayload(node)
+                    var op = nodeOperator
+                    let inputCount = node.pointee.inputs.count
+                    if inputCount == 2 {
+                        if op == rope { op = ropeOffset } else if op == ropeGrad { op = ropeGradOffset }
+                    }
+                    for k in 0..<inputCount {
+                        let input = node.pointee.inputs[k].index
+                        hasConsumer[input] = true
+                        children[next + k] = .entry(Int(entryOf[input]))
+                    }
+                    next += inputCount
+                    ops[entry] = op
+                    payloads[entry] = payload
+                    childOffsets[entry + 1] = UInt32(truncatingIfNeeded: next)
+                    entryOf[index] = Int32(truncatingIfNeeded: entry)
+                    if op == cacheWrite {
+                        pinned[index] = true
+                    } else if isDerivedLooking, case .parameter(let name) = node.pointee.op {
+                        derivedLooking.append((index, name))
                     }
                 }
             }
         }
+        }
+        }
+        }
+        }
+        }
+        }
+        let batch = ENodeBatch(ops: ops, payloads: payloads, childOffsets: childOffsets, children: children)
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
         var enodeOf = [UInt32](repeating: .max, count: nodeCount)
@@ -82,6 +98,7 @@ struct GraphEncoding {
             isSink[index] = !hasConsumer[index]
         }
         var parameters: [String: EClassID] = [:]
+        parameters.reserveCapacity(derivedLooking.count)
         for (index, name) in derivedLooking where parameters[name] == nil {
             parameters[name] = EClassID(enodeOf[index])
         }
@@ -94,19 +111,11 @@ struct GraphEncoding {
 
     /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
     ///
-    /// The bytes are scanned in place; `hasSuffix` (character comparison) runs only when
-    /// the last bytes already spell the suffix.
+    /// The UTF-8 bytes are read in place (by ``PayloadInterner/scan(_:)``).
     ///
     /// - Complexity: O(name length).
     static func isDerivedLooking(_ name: String) -> Bool {
-        let plus = UInt8(ascii: "+")
-        let hasPlus = name.utf8.withContiguousStorageIfAvailable { $0.contains(plus) }
-            ?? name.utf8.contains(plus)
-        if hasPlus { return true }
-        let suffix = ":winograd".utf8
-        let utf8 = name.utf8
-        guard utf8.count >= suffix.count, utf8.suffix(suffix.count).elementsEqual(suffix) else { return false }
-        return name.hasSuffix(":winograd")
+        PayloadInterner.key(.parameter(name: name)).isDerivedLooking
     }
 
     /// The extraction roots: the classes of outputs, side effects and nodes nobody

@@ -14,6 +14,10 @@ struct PayloadInterner {
     private(set) var payloads: [FusionLanguage.Payload] = []
     /// Interned types, indexed by type id.
     private(set) var types: [TensorType] = []
+    /// The compact key of each payload (compared on a hash hit, with no copy of the op).
+    private var payloadKeys: [StoredKey] = []
+    /// The compact key of each type.
+    private var typeKeys: [TypeKey] = []
     /// Slots of the payload table: `hash << 32 | (id + 1)`, 0 when empty (linear probing).
     private var payloadSlots = [UInt64](repeating: 0, count: 64)
     /// Payloads in ``payloadSlots`` (payloads made unique per node are not).
@@ -23,35 +27,86 @@ struct PayloadInterner {
 
     /// What identifies a payload of an op, besides the op's operator and the output type.
     enum KeyKind {
-        /// The operator alone (an op without parameters).
-        case plain
-        /// The op's parameters, compared on a hash hit.
+        /// The key's parameter bits are the op's parameters, exactly (no parameters, or
+        /// parameters packed without loss): equal keys are equal ops.
+        case exact
+        /// The parameter bits are a hash of the op's parameters: equal keys are compared
+        /// as ops.
         case parametric
-        /// A leaf's name, compared on a hash hit.
+        /// The parameter bits are a hash of a leaf's name: equal keys are compared as ops.
         case leaf
     }
 
-    /// Makes room for about `count` payloads.
-    mutating func reserveCapacity(_ count: Int) {
-        payloads.reserveCapacity(count)
-        let wanted = Self.capacity(for: count)
-        if wanted > payloadSlots.count { rehashPayloads(capacity: wanted) }
+    /// An op's operator, parameter bits, and what equal keys mean.
+    struct Key {
+        /// The operator (the one-input form for RoPE).
+        var `operator`: UInt32
+        /// The parameters, packed or hashed (see ``kind``).
+        var parameters: UInt64
+        /// Whether equal keys mean equal ops.
+        var kind: KeyKind
+        /// Whether the op is a `Parameter` whose name a derived weight could have (`a+b`,
+        /// `w:winograd`).
+        var isDerivedLooking = false
     }
 
-    /// A power-of-two table size holding `count` entries at most half full.
-    private static func capacity(for count: Int) -> Int {
-        var capacity = 16
-        while capacity < 2 * count { capacity *= 2 }
-        return capacity
+    /// A payload's key as stored: operator and type id, and parameter bits.
+    struct StoredKey: Equatable {
+        var operatorAndType: UInt64
+        var parameters: UInt64
+    }
+
+    /// A type's dtype and rank, and its first three dimensions: the whole type when the
+    /// rank is at most 3.
+    struct TypeKey: Equatable {
+        var dtypeAndRank: UInt64
+        var d0: Int, d1: Int, d2: Int
+        /// Whether the key holds every dimension.
+        var isComplete: Bool { dtypeAndRank >> 8 <= 3 }
+    }
+
+    /// Makes room for about `count` payloads.
+    ///
+    /// The hash table is sized for half of them at most: graphs share many payloads
+    /// between nodes, and a table sized for the distinct payloads stays in cache better.
+    mutating func reserveCapacity(_ count: Int) {
+        payloads.reserveCapacity(count)
+        payloadKeys.reserveCapacity(count)
+        var capacity = payloadSlots.count
+        while capacity < count { capacity *= 2 }
+        if capacity > payloadSlots.count { rehashPayloads(capacity: capacity) }
     }
 
     // MARK: Types
 
     /// The interned id of a type.
     ///
+    /// Types of rank 3 or less are compared by their compact keys alone (integers, no
+    /// copy of the shape); others by ``typeIDOfHighRank(_:key:)``.
+    ///
     /// - Complexity: O(rank) expected.
     @inline(__always)
     mutating func typeID(_ type: TensorType) -> UInt32 {
+        let key = Self.typeKey(type)
+        guard key.isComplete else { return typeIDOfHighRank(type, key: key) }
+        let hash = Self.hash(key)
+        let mask = typeSlots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let entry = typeSlots[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if typeKeys[id] == key { return UInt32(id) }
+            }
+            slot = (slot + 1) & mask
+        }
+        return insertType(type, key: key, hash: hash, at: slot)
+    }
+
+    /// ``typeID(_:)`` for a type of rank above 3: keys are compared, then shapes.
+    @inline(never)
+    private mutating func typeIDOfHighRank(_ type: TensorType, key: TypeKey) -> UInt32 {
         let hash = Self.hash(type)
         let mask = typeSlots.count - 1
         var slot = Int(hash) & mask
@@ -60,12 +115,19 @@ struct PayloadInterner {
             if entry == 0 { break }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if types[id] == type { return UInt32(id) }
+                if typeKeys[id] == key, types[id] == type { return UInt32(id) }
             }
             slot = (slot + 1) & mask
         }
+        return insertType(type, key: key, hash: hash, at: slot)
+    }
+
+    /// Adds a new type in the empty slot `slot` and returns its id.
+    @inline(__always)
+    private mutating func insertType(_ type: TensorType, key: TypeKey, hash: UInt32, at slot: Int) -> UInt32 {
         let id = UInt32(types.count)
         types.append(type)
+        typeKeys.append(key)
         typeSlots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
         if types.count * 2 > typeSlots.count { rehashTypes() }
         return id
@@ -75,11 +137,26 @@ struct PayloadInterner {
         typeSlots = Self.rehash(typeSlots, capacity: typeSlots.count * 2)
     }
 
-    /// The hash of a type: its dtype and dimensions, mixed.
+    /// The compact key of a type.
     @inline(__always)
+    static func typeKey(_ type: TensorType) -> TypeKey {
+        let shape = type.shape
+        let rank = shape.count
+        return TypeKey(dtypeAndRank: UInt64(dtypeCode(type.dtype)) | UInt64(truncatingIfNeeded: rank) << 8,
+                       d0: rank > 0 ? shape[0] : 0, d1: rank > 1 ? shape[1] : 0, d2: rank > 2 ? shape[2] : 0)
+    }
+
+    /// The hash of a complete type key.
+    @inline(__always)
+    static func hash(_ key: TypeKey) -> UInt32 {
+        finish(mix(mix(mix(key.dtypeAndRank &* 0x243F_6A88_85A3_08D3, u(key.d0)), u(key.d1)), u(key.d2)))
+    }
+
+    /// The hash of a type of any rank (equal to the key's hash up to rank 3).
     static func hash(_ type: TensorType) -> UInt32 {
-        var h = mix(0x243F_6A88_85A3_08D3, UInt64(dtypeCode(type.dtype)))
-        for dimension in type.shape { h = mix(h, u(dimension)) }
+        let key = typeKey(type)
+        var h = mix(mix(mix(key.dtypeAndRank &* 0x243F_6A88_85A3_08D3, u(key.d0)), u(key.d1)), u(key.d2))
+        for dimension in type.shape.dropFirst(3) { h = mix(h, u(dimension)) }
         return finish(h)
     }
 
@@ -101,56 +178,112 @@ struct PayloadInterner {
     /// - Complexity: O(size of op and type) expected.
     mutating func payload(_ op: Op, _ type: TensorType) -> UInt64 {
         let typeID = typeID(type)
-        return payload(op, type, typeID: typeID, key: Self.key(op))
+        let key = Self.key(op)
+        let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
+        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored, op)
+        if let found { return found }
+        let id = append(op, type, key: stored)
+        insert(id, hash: hash, at: slot)
+        return id
     }
 
-    /// The payload and operator (the one-input form for RoPE) of a graph node's op at its
-    /// type: as ``payload(_:_:)``, except that a `Constant` or `CacheWrite` gets a payload
-    /// of its own (a constant is its own value, a side effect is never merged with
-    /// another).
+    /// The payload and operator (the one-input form for RoPE) of a graph node, and
+    /// whether it is a derived-looking `Parameter` (``Key/isDerivedLooking``): as
+    /// ``payload(_:_:)`` of its op and type, except that a `Constant` or `CacheWrite` gets
+    /// a payload of its own (a constant is its own value, a side effect is never merged
+    /// with another).
+    ///
+    /// The node is read in place: its op is copied only into a new payload.
     ///
     /// - Complexity: O(size of op and type) expected.
     @inline(__always)
-    mutating func nodePayload(_ op: Op, _ type: TensorType) -> (payload: UInt64, operator: UInt32) {
-        let typeID = typeID(type)
-        let key = Self.key(op)
-        if key.operator == Self.constantOperator || key.operator == Self.cacheWriteOperator {
-            return (append(op, type, typeID: typeID, operator: key.operator), key.operator)
+    mutating func nodePayload(_ node: UnsafePointer<Node>)
+        -> (payload: UInt64, operator: UInt32, isDerivedLooking: Bool)
+    {
+        let key = Self.key(node.pointee.op)
+        let typeID = typeID(node.pointee.type)
+        let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
+        guard key.kind == .exact, key.operator != Self.cacheWriteOperator else {
+            return (nonExactNodePayload(node, key: stored), key.operator, key.isDerivedLooking)
         }
-        return (payload(op, type, typeID: typeID, key: key), key.operator)
+        let (found, hash, slot) = findExact(stored)
+        if let found { return (found, key.operator, false) }
+        let id = append(node.pointee.op, node.pointee.type, key: stored)
+        insert(id, hash: hash, at: slot)
+        return (id, key.operator, false)
     }
 
-    /// The payload of `op` at `type`, whose type id and key are known.
+    /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
+    /// and for the per-node payloads of `Constant` and `CacheWrite`.
+    @inline(never)
+    private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
+        let op = UInt32(truncatingIfNeeded: key.operatorAndType >> 32)
+        if op == Self.constantOperator || op == Self.cacheWriteOperator {
+            return append(node.pointee.op, node.pointee.type, key: key)
+        }
+        let (found, hash, slot) = find(key, node.pointee.op)
+        if let found { return found }
+        let id = append(node.pointee.op, node.pointee.type, key: key)
+        insert(id, hash: hash, at: slot)
+        return id
+    }
+
+    /// The hash of a stored key.
     @inline(__always)
-    private mutating func payload(_ op: Op, _ type: TensorType, typeID: UInt32,
-                                  key: (operator: UInt32, parameters: UInt64, kind: KeyKind)) -> UInt64 {
-        let hash = Self.finish(Self.mix(UInt64(key.operator) << 32 | UInt64(typeID), key.parameters))
+    private static func hash(_ key: StoredKey) -> UInt32 {
+        finish(mix(key.operatorAndType &* 0x9E37_79B9_7F4A_7C15, key.parameters))
+    }
+
+    /// The payload with the exact key `key`, or else the key's hash and the empty slot
+    /// where it goes.
+    @inline(__always)
+    private func findExact(_ key: StoredKey) -> (found: UInt64?, hash: UInt32, slot: Int) {
+        let hash = Self.hash(key)
         let mask = payloadSlots.count - 1
         var slot = Int(hash) & mask
         while true {
             let entry = payloadSlots[slot]
-            if entry == 0 { break }
+            if entry == 0 { return (nil, hash, slot) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloads[id].operatorID == key.operator, payloads[id].typeID == typeID,
-                   key.kind == .plain || payloads[id].op == op {
-                    return UInt64(id)
-                }
+                if payloadKeys[id] == key { return (UInt64(id), hash, slot) }
             }
             slot = (slot + 1) & mask
         }
-        let id = append(op, type, typeID: typeID, operator: key.operator)
+    }
+
+    /// The payload with key `key` and op `op`, or else the key's hash and the empty slot
+    /// where it goes.
+    private func find(_ key: StoredKey, _ op: Op) -> (found: UInt64?, hash: UInt32, slot: Int) {
+        let hash = Self.hash(key)
+        let mask = payloadSlots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let entry = payloadSlots[slot]
+            if entry == 0 { return (nil, hash, slot) }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                if payloadKeys[id] == key, payloads[id].op == op { return (UInt64(id), hash, slot) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Records payload `id` in the empty slot `slot` of the payload table.
+    @inline(__always)
+    private mutating func insert(_ id: UInt64, hash: UInt32, at slot: Int) {
         payloadSlots[slot] = UInt64(hash) << 32 | (id + 1)
         payloadsIndexed += 1
         if payloadsIndexed * 2 > payloadSlots.count { rehashPayloads(capacity: payloadSlots.count * 2) }
-        return id
     }
 
     /// Appends a new payload and returns its id.
     @inline(__always)
-    private mutating func append(_ op: Op, _ type: TensorType, typeID: UInt32, operator: UInt32) -> UInt64 {
+    private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
         let id = UInt64(payloads.count)
-        payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: typeID, operatorID: `operator`))
+        payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: UInt32(truncatingIfNeeded: key.operatorAndType),
+                                               operatorID: UInt32(truncatingIfNeeded: key.operatorAndType >> 32)))
+        payloadKeys.append(key)
         return id
     }
 
@@ -177,71 +310,79 @@ struct PayloadInterner {
     /// The operator id of `CacheWrite`.
     static let cacheWriteOperator: UInt32 = 54
 
-    /// The operator of `op` (the one-input form for RoPE), a hash of its parameters, and
-    /// what a hash hit must compare.
+    /// The operator of `op` (the one-input form for RoPE), its parameters packed or
+    /// hashed, and what equal keys mean.
+    ///
+    /// Packed parameters (``KeyKind/exact``) have the top bit clear, hashed ones have it
+    /// set, so a packed key never equals a hashed one. Parameters are packed only when the
+    /// packing is lossless and equal bits mean equal ops (never for a NaN).
     ///
     /// The operator ids are the indices of the op names in ``FusionLanguage``'s operator
     /// table; debug builds check each against the table.
     ///
     /// - Complexity: O(1), or O(name length) for a leaf.
     @inline(__always)
-    static func key(_ op: Op) -> (operator: UInt32, parameters: UInt64, kind: KeyKind) {
+    static func key(_ op: Op) -> Key {
         let key: (operator: UInt32, parameters: UInt64, kind: KeyKind)
         switch op {
-        case .parameter(let name): key = (0, hash(name), .leaf)
-        case .input(let name): key = (1, hash(name), .leaf)
+        case .parameter(let name):
+            let (h, marks) = scan(name)
+            let derived = marks == .plus || (marks == .suffixBytes && name.hasSuffix(":winograd"))
+            assert(FusionLanguage.declaredIDs[op.name] == 0)
+            return Key(operator: 0, parameters: h | 1 << 63, kind: .leaf, isDerivedLooking: derived)
+        case .input(let name): key = (1, scan(name).hash, .leaf)
         case .constant(let value):
             switch value {
             case .fill(let x): key = (2, bits(x), .parametric)
             case .data(let xs): key = (2, mix(u(xs.count), xs.first.map(bits) ?? 0), .parametric)
             }
-        case .matMul: key = (3, 0, .plain)
-        case .matMulAT: key = (4, 0, .plain)
-        case .matMulBT: key = (5, 0, .plain)
-        case .fusedMatMulAdd: key = (6, 0, .plain)
-        case .fusedMatMulATAdd: key = (7, 0, .plain)
-        case .fusedMatMulBTAdd: key = (8, 0, .plain)
-        case .fusedRmsNormMatMul(let eps): key = (9, bits(eps), .parametric)
-        case .add: key = (10, 0, .plain)
-        case .mul: key = (11, 0, .plain)
-        case .greater: key = (12, 0, .plain)
-        case .biasAdd: key = (13, 0, .plain)
-        case .relu: key = (14, 0, .plain)
-        case .sigmoid: key = (15, 0, .plain)
-        case .tanh: key = (16, 0, .plain)
-        case .neg: key = (17, 0, .plain)
-        case .abs: key = (18, 0, .plain)
-        case .log: key = (19, 0, .plain)
-        case .recip: key = (20, 0, .plain)
-        case .silu: key = (21, 0, .plain)
-        case .gelu: key = (22, 0, .plain)
-        case .identity: key = (23, 0, .plain)
-        case .stopGradient: key = (24, 0, .plain)
-        case .swiGLU: key = (25, 0, .plain)
-        case .swiGLUConcat: key = (26, 0, .plain)
-        case .sumAll: key = (27, 0, .plain)
-        case .meanAll: key = (28, 0, .plain)
-        case .sumRows: key = (29, 0, .plain)
-        case .softmax: key = (30, 0, .plain)
-        case .logSoftmax: key = (31, 0, .plain)
-        case .crossEntropyLoss: key = (32, 0, .plain)
-        case .bceLoss: key = (33, 0, .plain)
-        case .transpose: key = (34, 0, .plain)
-        case .rmsNorm(let eps): key = (35, bits(eps), .parametric)
-        case .rmsNormGradW(let eps): key = (36, bits(eps), .parametric)
-        case .rmsNormGradX(let eps): key = (37, bits(eps), .parametric)
-        case .layerNorm(let eps): key = (38, bits(eps), .parametric)
-        case .layerNormGradWB(let eps): key = (39, bits(eps), .parametric)
-        case .layerNormGradX(let eps): key = (40, bits(eps), .parametric)
-        case .embedding: key = (41, 0, .plain)
-        case .scatterAdd(let vocabSize): key = (42, u(vocabSize), .parametric)
-        case .rope(let p): key = (43, hash(p), .parametric)
-        case .ropeGrad(let p): key = (44, hash(p), .parametric)
-        case .causalAttention(let h): key = (45, hash(h), .parametric)
-        case .fullAttention(let h): key = (46, hash(h), .parametric)
+        case .matMul: key = (3, 0, .exact)
+        case .matMulAT: key = (4, 0, .exact)
+        case .matMulBT: key = (5, 0, .exact)
+        case .fusedMatMulAdd: key = (6, 0, .exact)
+        case .fusedMatMulATAdd: key = (7, 0, .exact)
+        case .fusedMatMulBTAdd: key = (8, 0, .exact)
+        case .fusedRmsNormMatMul(let eps): key = floatKey(9, eps)
+        case .add: key = (10, 0, .exact)
+        case .mul: key = (11, 0, .exact)
+        case .greater: key = (12, 0, .exact)
+        case .biasAdd: key = (13, 0, .exact)
+        case .relu: key = (14, 0, .exact)
+        case .sigmoid: key = (15, 0, .exact)
+        case .tanh: key = (16, 0, .exact)
+        case .neg: key = (17, 0, .exact)
+        case .abs: key = (18, 0, .exact)
+        case .log: key = (19, 0, .exact)
+        case .recip: key = (20, 0, .exact)
+        case .silu: key = (21, 0, .exact)
+        case .gelu: key = (22, 0, .exact)
+        case .identity: key = (23, 0, .exact)
+        case .stopGradient: key = (24, 0, .exact)
+        case .swiGLU: key = (25, 0, .exact)
+        case .swiGLUConcat: key = (26, 0, .exact)
+        case .sumAll: key = (27, 0, .exact)
+        case .meanAll: key = (28, 0, .exact)
+        case .sumRows: key = (29, 0, .exact)
+        case .softmax: key = (30, 0, .exact)
+        case .logSoftmax: key = (31, 0, .exact)
+        case .crossEntropyLoss: key = (32, 0, .exact)
+        case .bceLoss: key = (33, 0, .exact)
+        case .transpose: key = (34, 0, .exact)
+        case .rmsNorm(let eps): key = floatKey(35, eps)
+        case .rmsNormGradW(let eps): key = floatKey(36, eps)
+        case .rmsNormGradX(let eps): key = floatKey(37, eps)
+        case .layerNorm(let eps): key = floatKey(38, eps)
+        case .layerNormGradWB(let eps): key = floatKey(39, eps)
+        case .layerNormGradX(let eps): key = floatKey(40, eps)
+        case .embedding: key = (41, 0, .exact)
+        case .scatterAdd(let vocabSize): key = (42, u(vocabSize), vocabSize >= 0 ? .exact : .parametric)
+        case .rope(let p): key = ropeKey(43, p)
+        case .ropeGrad(let p): key = ropeKey(44, p)
+        case .causalAttention(let h): key = headsKey(45, h)
+        case .fullAttention(let h): key = headsKey(46, h)
         case .slidingWindowAttention(let h, let window): key = (47, mix(hash(h), u(window)), .parametric)
         case .causalAttentionRoPE(let h, let theta): key = (48, mix(hash(h), bits(theta)), .parametric)
-        case .crossAttention(let h): key = (49, hash(h), .parametric)
+        case .crossAttention(let h): key = headsKey(49, h)
         case .multiHeadAttn(let h, let isCross): key = (50, mix(hash(h), isCross ? 1 : 0), .parametric)
         case .multiHeadAttnGradQ(let forward, let h, let isCross):
             key = (51, mix(mix(hash(h), UInt64(forward.rawValue)), isCross ? 1 : 0), .parametric)
@@ -249,12 +390,12 @@ struct PayloadInterner {
             key = (52, mix(mix(hash(h), UInt64(forward.rawValue)), isCross ? 1 : 0), .parametric)
         case .multiHeadAttnGradV(let forward, let h, let isCross):
             key = (53, mix(mix(hash(h), UInt64(forward.rawValue)), isCross ? 1 : 0), .parametric)
-        case .cacheWrite: key = (54, 0, .plain)
-        case .cachedAttention(let h): key = (55, hash(h), .parametric)
-        case .swiGLUGradGate: key = (56, 0, .plain)
-        case .swiGLUGradUp: key = (57, 0, .plain)
-        case .siluGrad: key = (58, 0, .plain)
-        case .swiGLUConcatGrad: key = (59, 0, .plain)
+        case .cacheWrite: key = (54, 0, .exact)
+        case .cachedAttention(let h): key = headsKey(55, h)
+        case .swiGLUGradGate: key = (56, 0, .exact)
+        case .swiGLUGradUp: key = (57, 0, .exact)
+        case .siluGrad: key = (58, 0, .exact)
+        case .swiGLUConcatGrad: key = (59, 0, .exact)
         case .conv2d(let g): key = (60, hash(g), .parametric)
         case .conv2dGradInput(let g): key = (61, hash(g), .parametric)
         case .conv2dGradWeight(let g): key = (62, hash(g), .parametric)
@@ -279,7 +420,35 @@ struct PayloadInterner {
         case .nop: preconditionFailure("a Nop has no operator")
         }
         assert(FusionLanguage.declaredIDs[op.name] == key.operator, "operator id of \(op.name)")
-        return key
+        assert(key.kind != .exact || key.parameters >> 63 == 0, "packed parameters use 63 bits")
+        return Key(operator: key.operator, parameters: key.kind == .exact ? key.parameters : key.parameters | 1 << 63,
+                   kind: key.kind)
+    }
+
+    /// The key of an op whose one parameter is a float: packed unless NaN.
+    @inline(__always)
+    private static func floatKey(_ op: UInt32, _ x: Float) -> (operator: UInt32, parameters: UInt64, kind: KeyKind) {
+        (op, bits(x), x.isNaN ? .parametric : .exact)
+    }
+
+    /// The key of an attention op: the head layout packed in 21 bits a count when it fits.
+    @inline(__always)
+    private static func headsKey(_ op: UInt32, _ h: AttentionHeads) -> (operator: UInt32, parameters: UInt64, kind: KeyKind) {
+        let limit = 1 << 21
+        if (0..<limit).contains(h.numHeads), (0..<limit).contains(h.numKVHeads), (0..<limit).contains(h.headDim) {
+            return (op, u(h.numHeads) | u(h.numKVHeads) << 21 | u(h.headDim) << 42, .exact)
+        }
+        return (op, hash(h), .parametric)
+    }
+
+    /// The key of a RoPE op: theta's bits, the offset in 16 bits and the head width in 15,
+    /// when they fit.
+    @inline(__always)
+    private static func ropeKey(_ op: UInt32, _ p: RoPEParameters) -> (operator: UInt32, parameters: UInt64, kind: KeyKind) {
+        if !p.theta.isNaN, (0..<(1 << 16)).contains(p.posOffset), (0..<(1 << 15)).contains(p.headDim) {
+            return (op, bits(p.theta) | u(p.posOffset) << 32 | u(p.headDim) << 48, .exact)
+        }
+        return (op, hash(p), .parametric)
     }
 
     // MARK: Hashing
@@ -337,35 +506,49 @@ struct PayloadInterner {
         mix(mix(u(p.channelsA), u(p.channelsB)), u(p.spatial))
     }
 
-    /// A hash of a name's UTF-8 bytes, read in place eight at a time.
+    /// What a name's bytes say about a derived weight's marks.
+    enum DerivedMarks { case plus, suffixBytes, none }
+
+    /// A hash of a name's UTF-8 bytes, read in place eight at a time, and its marks of a
+    /// derived weight: a `+` anywhere, else the bytes of `:winograd` at the end.
     ///
     /// - Complexity: O(name length).
     @inline(__always)
-    static func hash(_ name: String) -> UInt64 {
-        if let h = name.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
-            return h
-        }
-        return hash(bytes: Array(name.utf8))
+    static func scan(_ name: String) -> (hash: UInt64, marks: DerivedMarks) {
+        name.utf8.withContiguousStorageIfAvailable { scan(bytes: UnsafeRawBufferPointer($0)) }
+            ?? Array(name.utf8).withUnsafeBytes { scan(bytes: $0) }
     }
 
-    private static func hash(bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { hash(bytes: $0) }
-    }
-
-    private static func hash(bytes: UnsafeRawBufferPointer) -> UInt64 {
+    private static func scan(bytes: UnsafeRawBufferPointer) -> (hash: UInt64, marks: DerivedMarks) {
         var h = mix(0x1319_8A2E_0370_7344, UInt64(bytes.count))
+        // A word holds a `+` byte when `word ^ 0x2B2B…` has a zero byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let pluses = ones &* UInt64(UInt8(ascii: "+"))
+        var plus: UInt64 = 0
         var offset = 0
         while offset + 8 <= bytes.count {
-            h = mix(h, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            h = mix(h, word)
+            let x = word ^ pluses
+            plus |= (x &- ones) & ~x & highs
             offset += 8
         }
         var tail: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count {
-            tail |= UInt64(bytes[offset]) << shift
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "+") { plus = 1 }
+            tail |= UInt64(byte) << shift
             shift += 8
             offset += 1
         }
-        return mix(h, tail)
+        h = mix(h, tail)
+        if plus != 0 { return (h, .plus) }
+        let suffix: StaticString = ":winograd"
+        let length = suffix.utf8CodeUnitCount
+        guard bytes.count >= length else { return (h, .none) }
+        let start = bytes.count - length
+        for k in 0..<length where bytes[start + k] != suffix.utf8Start[k] { return (h, .none) }
+        return (h, .suffixBytes)
     }
 }

@@ -117,7 +117,7 @@ import Testing
                                       table: table)
         var reports: [(EClassID?, EClassID?)] = []
         let rule = Rewrite("shift", lhs, .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])]),
-                           mapping: 0, through: { $0 + 1 },
+                           mapping: 0, through: { payloads in for i in payloads.indices { payloads[i] += 1 } },
                            probes: [.apply(const, payload: .variable(0), [])],
                            created: { nodes in
                                for i in 0..<nodes.count { reports.append((nodes.node(i), nodes.probe(0, i))) }

@@ -1,3 +1,4 @@
+import EGraphKit
 import Testing
 import TensorGraph
 @testable import Fusion
@@ -75,6 +76,86 @@ import TensorGraph
                 != language.payload(.multiHeadAttnGradQ(fwdNode: 3, Self.heads, isCross: false), f32))
         // -0.0 and 0.0 compare equal, so they are one payload.
         #expect(language.payload(.rmsNorm(eps: -0.0), f32) == language.payload(.rmsNorm(eps: 0.0), f32))
+    }
+
+    @Test func packedAndHashedParametersKeepOpEquality() {
+        let language = FusionLanguage()
+        let f32 = TensorType.f32([4, 8])
+        // NaN never equals itself, so NaN parameters never share a payload.
+        #expect(language.payload(.rmsNorm(eps: .nan), f32) != language.payload(.rmsNorm(eps: .nan), f32))
+        // Parameters too large to pack are hashed, and still compared as ops.
+        let far = RoPEParameters(theta: 10000, posOffset: 1 << 20, headDim: 8)
+        let farther = RoPEParameters(theta: 10000, posOffset: (1 << 20) + 1, headDim: 8)
+        #expect(language.payload(.rope(far), f32) == language.payload(.rope(far), f32))
+        #expect(language.payload(.rope(far), f32) != language.payload(.rope(farther), f32))
+        #expect(language.payload(.rope(far), f32) != language.payload(.rope(Self.rope), f32))
+        let wide = AttentionHeads(numHeads: 1 << 22, numKVHeads: 1, headDim: 8)
+        #expect(language.payload(.causalAttention(wide), f32) == language.payload(.causalAttention(wide), f32))
+        #expect(language.payload(.causalAttention(wide), f32) != language.payload(.causalAttention(Self.heads), f32))
+        // Shapes of rank above 3 are compared in full.
+        #expect(language.typeID(.f32([2, 3, 4, 5])) == language.typeID(.f32([2, 3, 4, 5])))
+        #expect(language.typeID(.f32([2, 3, 4, 5])) != language.typeID(.f32([2, 3, 4, 6])))
+        #expect(language.typeID(.f32([2, 3, 4])) != language.typeID(.f32([2, 3, 4, 0])))
+    }
+
+    @Test func encodingSharesIdenticalNodesOnly() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 32])
+        let sameX = try g.input("x", shape: [2, 32])
+        let otherTypeX = try g.input("x", shape: [2, 16])
+        let w = try g.parameter("w", shape: [2, 32])
+        let reluA = try g.relu(x)
+        let reluB = try g.relu(sameX)
+        let c0 = try g.constant(fill: 0, shape: [2, 32])
+        let c1 = try g.constant(fill: 0, shape: [2, 32])
+        let newKV = try g.input("new_kv", shape: [1, 32])
+        let cache = try g.parameter("cache", shape: [16, 32])
+        let pos = try g.input("pos", shape: [1], dtype: .u32)
+        let writeA = try g.cacheWrite(newKV, cache, pos)
+        let writeB = try g.cacheWrite(newKV, cache, pos)
+        let sum = try g.add(reluA, w)
+        try g.setOutputs([sum])
+        let structure = try FusionError.checkStructure(of: g)
+        #expect(structure.order == Array(0..<g.count))
+        #expect(structure.inputCount == g.nodes.reduce(0) { $0 + $1.inputs.count })
+        let egraph = EGraph()
+        let encoding = try GraphEncoding(g, structure: structure, into: egraph, language: FusionLanguage())
+        let e = encoding.enodeOf
+        #expect(e[x.index] == e[sameX.index], "leaves by name and type")
+        #expect(e[x.index] != e[otherTypeX.index])
+        #expect(e[reluA.index] == e[reluB.index], "same op of the same class")
+        #expect(e[c0.index] != e[c1.index], "each constant is its own")
+        #expect(e[writeA.index] != e[writeB.index], "each side effect is its own")
+        #expect(encoding.homeNode[Int(e[x.index])] == Int32(x.index))
+        #expect(encoding.pinned[writeA.index] && encoding.pinned[writeB.index] && encoding.pinned[sum.index])
+        #expect(!encoding.pinned[reluA.index])
+        #expect(encoding.isSink[sum.index] && encoding.isSink[reluB.index] && !encoding.isSink[reluA.index])
+        #expect(encoding.originalCount == g.count - 2, "x and relu(x) shared")
+    }
+
+    @Test func derivedParameterClassesByName() throws {
+        var g = Graph()
+        let h = try g.input("h", shape: [8, 16])
+        let plain = try g.parameter("wg", shape: [16, 32])
+        let concat = try g.parameter("wg+wu", shape: [16, 64])
+        let winograd = try g.parameter("c:winograd", shape: [16])
+        let out = try g.matmul(h, plain)
+        try g.setOutputs([out, concat, winograd])
+        let encoding = try GraphEncoding(g, structure: try FusionError.checkStructure(of: g), into: EGraph(),
+                                         language: FusionLanguage())
+        #expect(encoding.parameterClasses == ["wg+wu": EClassID(encoding.enodeOf[concat.index]),
+                                              "c:winograd": EClassID(encoding.enodeOf[winograd.index])])
+    }
+
+    @Test func derivedLookingNames() {
+        for name in ["a+b", "+", "model.layers.0.mlp.gate_proj.weight+model.layers.0.mlp.up_proj.weight",
+                     "abcdefg+", "abcdefgh+", "w:winograd", "conv1.weight:winograd"] {
+            #expect(GraphEncoding.isDerivedLooking(name), "\(name)")
+        }
+        for name in ["", "w", "model.layers.0.mlp.gate_proj.weight", "w:winogra", "winograd", "w:winograd.x",
+                     "w:Winograd", "abcdefghijklmnop"] {
+            #expect(!GraphEncoding.isDerivedLooking(name), "\(name)")
+        }
     }
 
     @Test func idsFollowFirstSeenOrderAcrossGrowth() {
