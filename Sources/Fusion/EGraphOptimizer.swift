@@ -86,7 +86,7 @@ struct EGraphOptimizer {
         let optimized = rebuild.run()
         report.rebuildTime = Fusion.seconds(since: clock)
         report.fusions = rebuild.fusions
-        report.nodesAfter = optimized.activeCount
+        report.nodesAfter = rebuild.activeCount
         report.costBefore = rebuild.costBefore
         report.costAfter = rebuild.costAfter
         return optimized
@@ -106,35 +106,73 @@ struct EGraphOptimizer {
         let facts = language.types.map(TypeFacts.init)
         let parameter = language.parameter, input = language.operatorID("Input"),
             constant = language.operatorID("Constant")
-        // Per payload: its kernel class and output type (leaves without reading their op).
-        let kernels = language.payloads.map { payload -> (kernel: KernelClass, type: UInt32) in
-            let op = payload.operatorID
-            if op == parameter || op == input || op == constant { return (.leaf, payload.typeID) }
-            return (KernelClass.of(payload.op), payload.typeID)
-        }
-        return kernels.withUnsafeBufferPointer { kernels in
-            let type = [UInt32](unsafeUninitializedCapacity: storage.count) { type, initialized in
-                for n in 0..<storage.count { type[n] = kernels[Int(storage.payloads[n])].type }
-                initialized = storage.count
+        // Per payload: its kernel class and output type (read in place, no copy of a
+        // payload; leaves without reading their op).
+        let payloadCount = language.payloads.count
+        var payloadType = [UInt32](repeating: 0, count: payloadCount)
+        let kernels = language.payloads.withUnsafeBufferPointer { payloads in
+            payloadType.withUnsafeMutableBufferPointer { payloadType in
+                [KernelClass](unsafeUninitializedCapacity: payloads.count) { kernels, initialized in
+                    for p in 0..<payloads.count {
+                        let op = payloads[p].operatorID
+                        let kernel = op == parameter || op == input || op == constant ? KernelClass.leaf
+                            : KernelClass.of(payloads[p].op)
+                        (kernels.baseAddress! + p).initialize(to: kernel)
+                        payloadType[p] = payloads[p].typeID
+                    }
+                    initialized = payloads.count
+                }
             }
-            return [Double](unsafeUninitializedCapacity: storage.count) { cost, initialized in
-                facts.withUnsafeBufferPointer { facts in
-                    type.withUnsafeBufferPointer { type in
-                        for n in 0..<storage.count {
-                            let kernel = kernels[Int(storage.payloads[n])].kernel
-                            if kernel.isFree(model) {
-                                cost[n] = 0
-                                continue
-                            }
-                            let kids = storage.children(of: n)
-                            cost[n] = model.kernelCost(kernel, output: facts[Int(type[n])], inputCount: kids.count) {
-                                facts[Int(type[Int(kids[$0])])]
+        }
+        // Nodes of one payload usually read the same types (a layer repeated): the last
+        // cost computed per payload is reused when the child types match (the same
+        // computation, so the same bits).
+        var lastCost = [Double](repeating: .nan, count: payloadCount)
+        var lastTypes = [UInt32](repeating: .max, count: payloadCount * 4)
+        return [Double](unsafeUninitializedCapacity: storage.count) { cost, initialized in
+            facts.withUnsafeBufferPointer { facts in
+                kernels.withUnsafeBufferPointer { kernels in
+                    payloadType.withUnsafeBufferPointer { payloadType in
+                        lastCost.withUnsafeMutableBufferPointer { lastCost in
+                            lastTypes.withUnsafeMutableBufferPointer { lastTypes in
+                                // A child's type: its own payload's (members of a class share it).
+                                @inline(__always) func type(_ n: UInt32) -> UInt32 {
+                                    payloadType[Int(storage.payloads[Int(n)])]
+                                }
+                                for n in 0..<storage.count {
+                                    let p = Int(storage.payloads[n])
+                                    let kernel = kernels[p]
+                                    if kernel.isFree(model) {
+                                        cost[n] = 0
+                                        continue
+                                    }
+                                    let kids = storage.children(of: n)
+                                    let memo = kids.count <= 4
+                                    if memo, !lastCost[p].isNaN {
+                                        var same = true
+                                        for k in 0..<kids.count where lastTypes[4 * p + k] != type(kids[k]) {
+                                            same = false
+                                            break
+                                        }
+                                        if same {
+                                            cost[n] = lastCost[p]
+                                            continue
+                                        }
+                                    }
+                                    let c = model.kernelCost(kernel, output: facts[Int(payloadType[p])],
+                                                             inputCount: kids.count) { facts[Int(type(kids[$0]))] }
+                                    cost[n] = c
+                                    if memo {
+                                        lastCost[p] = c
+                                        for k in 0..<kids.count { lastTypes[4 * p + k] = type(kids[k]) }
+                                    }
+                                }
                             }
                         }
                     }
                 }
-                initialized = storage.count
             }
+            initialized = storage.count
         }
     }
 }

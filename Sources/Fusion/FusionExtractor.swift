@@ -260,11 +260,16 @@ private struct Solver {
         }
         // The start: the lowest admissible member, which is the original e-node wherever
         // there is one. Classes with several members are the ones to improve.
+        // An original e-node that ranks its class has only lower-ranked children (the input
+        // was added in topological order, children first), so only its cost is checked.
         var alternatives: [UInt32] = []
         for c in 0..<count where firstMember[c] != .max {
             var m = firstMember[c]
             while m != .max {
-                if admissible(Int(m), c) {
+                let n = Int(m)
+                let ranksClass = n < originalCount && rank[c] == Double(n)
+                assert(!ranksClass || !ownCost[n].isFinite || admissible(n, c), "input e-nodes in topological order")
+                if ranksClass ? ownCost[n].isFinite : admissible(n, c) {
                     choice[c] = m
                     break
                 }

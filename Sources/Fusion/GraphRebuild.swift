@@ -32,6 +32,9 @@ struct GraphRebuild {
     /// The rebuilt graph's cost, likewise: an unchanged node costs what its e-node costs,
     /// a rewritten or appended node what its chosen e-node costs, a `Nop` nothing.
     private(set) var costAfter = 0.0
+    /// The rebuilt graph's live (non-`Nop`) node count: the input's, minus the retired,
+    /// plus the appended.
+    private(set) var activeCount = 0
 
     init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, homes: [Int32],
          language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam], enodeCost: [Double])
@@ -50,21 +53,18 @@ struct GraphRebuild {
         egraph.withNodeStorage { storage in build(storage) }
     }
 
-    /// The fusion an e-node built by a rule stands for, from its operator.
-    private func kind(ofRuleNode n: Int, _ storage: ENodeStorage) -> FusionKind? {
-        switch language[storage.payloads[n]].op {
-        case .fusedMatMulAdd: .matMulAdd
-        case .fusedMatMulATAdd: .matMulATAdd
-        case .fusedMatMulBTAdd: .matMulBTAdd
-        case .silu: .silu
-        case .swiGLU: .swiGLU
-        case .swiGLUConcat: .swiGLUConcat
-        case .fusedRmsNormMatMul: .rmsNormMatMul
-        case .causalAttentionRoPE: .ropeAttention
-        case .groupNormSilu: .groupNormSilu
-        case .winogradConv2d: .winograd
-        default: nil
-        }
+    /// The fusion an e-node built by a rule stands for, per operator id (`nil`: none).
+    private func fusionKinds() -> [FusionKind?] {
+        let named: [(String, FusionKind)] = [
+            ("FusedMatMulAdd", .matMulAdd), ("FusedMatMulATAdd", .matMulATAdd), ("FusedMatMulBTAdd", .matMulBTAdd),
+            ("Silu", .silu), ("SwiGLU", .swiGLU), ("SwiGLUConcat", .swiGLUConcat),
+            ("FusedRmsNormMatMul", .rmsNormMatMul), ("CausalAttentionRoPE", .ropeAttention),
+            ("GroupNormSilu", .groupNormSilu), ("WinogradConv2d", .winograd),
+        ]
+        let ids = named.map { language.operatorID($0.0) }
+        var kinds = [FusionKind?](repeating: nil, count: Int(ids.max() ?? 0) + 1)
+        for (id, entry) in zip(ids, named) { kinds[Int(id)] = entry.1 }
+        return kinds
     }
 
     private mutating func build(_ storage: ENodeStorage) -> Graph {
@@ -74,31 +74,47 @@ struct GraphRebuild {
         let enodeOf = encoding.enodeOf
         let pinned = encoding.pinned
         let cost = enodeCost
+        let choice = extraction.choice, references = extraction.references
+        let kidStart = extraction.childStart, kids = extraction.children
+        let count = storage.count, originalCount = encoding.originalCount
         // Operators are compared by id (no copy of a node's op).
         let parameterOp = language.parameter, inputOp = language.operatorID("Input"),
             constantOp = language.operatorID("Constant")
         let negOp = language.operatorID("Neg"), transposeOp = language.operatorID("Transpose"),
             reluOp = language.operatorID("Relu")
-        var slot = [Int32](repeating: -1, count: storage.count)
+        var slot = [Int32](repeating: -1, count: count)
 
         // Fusions: needed classes whose home now holds an e-node a rule built.
+        // (Operators, not payloads: a rule's fused op has an operator of its own.)
+        let kindOf = fusionKinds()
         var found: [AppliedFusion] = []
-        for c in 0..<storage.count where home[c] >= 0 && extraction.isNeeded(UInt32(c)) {
-            slot[c] = home[c]
-            let chosen = Int(extraction.choice[c])
-            if chosen >= encoding.originalCount, let kind = kind(ofRuleNode: chosen, storage) {
-                found.append(AppliedFusion(kind, at: NodeID(Int(home[c]))))
+        found.reserveCapacity(64)
+        slot.withUnsafeMutableBufferPointer { slot in
+            for c in 0..<count where home[c] >= 0 && references[c] > 0 {
+                slot[c] = home[c]
+                let chosen = Int(choice[c])
+                if chosen >= originalCount {
+                    let op = Int(storage.ops[chosen])
+                    if op < kindOf.count, let kind = kindOf[op] { found.append(AppliedFusion(kind, at: NodeID(Int(home[c])))) }
+                }
             }
         }
         // Simplifications: rewritten-away nodes whose class another node represents. The
         // same pass sums the input's cost (node order, as `cost(of:)` sums it).
-        var before = 0.0
-        for index in nodes.indices where enodeOf[index] != .max {
+        // It also flags the classes with a node that will not be at its class's slot
+        // (fused away, merged into another): only a consumer of such a class can have
+        // inputs that change, so only those read their node's inputs below.
+        var before = 0.0, live = 0
+        var moved = [Bool](repeating: false, count: count)
+        for index in 0..<nodes.count where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             before += cost[e]
+            live += 1
+            let c = Int(canonical[e])
+            if slot[c] != Int32(index) { moved[c] = true }
             let op = storage.ops[e]
             guard op == negOp || op == transposeOp || op == reluOp,
-                  home[Int(canonical[e])] != Int32(index), !pinned[index] else { continue }
+                  home[c] != Int32(index), !pinned[index] else { continue }
             let kind: FusionKind = op == negOp ? .doubleNegation : op == transposeOp ? .doubleTranspose : .reluIdempotence
             found.append(AppliedFusion(kind, at: NodeID(index)))
         }
@@ -107,93 +123,111 @@ struct GraphRebuild {
         found.sort { ($0.kind.pass, $0.node, $0.kind) < ($1.kind.pass, $1.node, $1.kind) }
         fusions = found
 
-        // Appended classes, in fusion order, children first.
-        var graph = input
-        graph.reserveCapacity(nodes.count + max(16, found.count * 2))
-        var appended: [(class: Int, node: UInt32)] = []
-        var nextID = Int32(nodes.count)
-        func place(_ c: Int) {
-            guard slot[c] == -1, extraction.isNeeded(UInt32(c)) else { return }
-            let chosen = extraction.choice[c]
-            slot[c] = -2  // in progress
-            for child in extraction.children(of: chosen) { place(Int(child)) }
-            slot[c] = nextID
-            nextID += 1
-            appended.append((c, chosen))
-        }
-        for fusion in found {
-            let c = Int(canonical[Int(enodeOf[fusion.node.index])])
-            guard slot[c] >= 0 else { continue }
-            for child in extraction.children(of: extraction.choice[c]) { place(Int(child)) }
-        }
-        for c in 0..<storage.count where slot[c] == -1 && extraction.isNeeded(UInt32(c)) { place(c) }
-
-        func inputs(of n: UInt32) -> [NodeID] {
-            extraction.children(of: n).map { NodeID(Int(slot[Int($0)])) }
-        }
-        var derived = Set(input.derivedParams.map(\.name))
-        for (_, n) in appended {
-            let entry = language[storage.payloads[Int(n)]]
-            if case .parameter(let name) = entry.op {
-                graph.addRawNode(op: entry.op, inputs: [], type: entry.type)
-                if let record = derivedRecords[name], derived.insert(name).inserted {
-                    graph.addDerivedParam(record)
-                }
-            } else {
-                graph.addRawNode(op: entry.op, inputs: inputs(of: n), type: entry.type)
-            }
-        }
-
-        // Rewrite homes, retire the rest; sum the cost in node order.
+        // What happens to each live non-leaf node, decided while the tables are hot (no
+        // node is read unless one of its input classes moved); the cost is summed in node
+        // order. Only the rewritten, kept-pinned and retired nodes are listed.
         var after = 0.0
-        for index in nodes.indices where enodeOf[index] != .max {
+        var rewritten: [Int32] = [], retired: [Int32] = [], keptPinned: [Int32] = []
+        for index in 0..<nodes.count where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             let op = storage.ops[e]
             guard op != parameterOp, op != inputOp, op != constantOp else { continue }
             let c = Int(canonical[e])
             if slot[c] == Int32(index) {
-                let chosen = extraction.choice[c]
-                after += cost[Int(chosen)]
+                let chosen = Int(choice[c])
+                after += cost[chosen]
                 // A node whose own e-node was chosen has its op and type (both are in the
-                // payload); it is unchanged when its children's slots are its inputs. This
-                // check needs no copy or allocation, so untouched nodes cost next to nothing.
-                if chosen == UInt32(e), Self.slotsMatch(extraction.children(of: chosen), nodes[index].inputs, slot) {
-                    continue
+                // payload); it is unchanged when its children's slots are its inputs, which
+                // holds when no child class is flagged as moved; else the inputs are compared.
+                // (Its children are needed classes of input nodes: their slots are homes.)
+                if chosen == e {
+                    var unchanged = true
+                    for k in Int(kidStart[e])..<Int(kidStart[e + 1]) where moved[Int(kids[k])] {
+                        unchanged = false
+                        break
+                    }
+                    if !unchanged {
+                        unchanged = nodes[index].inputs.withUnsafeBufferPointer { inputs in
+                            let first = Int(kidStart[e])
+                            guard Int(kidStart[e + 1]) - first == inputs.count else { return false }
+                            for j in 0..<inputs.count where Int(slot[Int(kids[first + j])]) != inputs[j].index {
+                                return false
+                            }
+                            return true
+                        }
+                    }
+                    if unchanged { continue }
                 }
-                let node = nodes[index]
-                let entry = language[storage.payloads[Int(chosen)]]
-                let newInputs = inputs(of: chosen)
-                if newInputs != node.inputs || entry.op != node.op || entry.type != node.type {
-                    graph.replaceNode(node.id, op: entry.op, inputs: newInputs, type: entry.type)
-                }
+                rewritten.append(Int32(index))
             } else if pinned[index] {
                 // Kept as it was, reading the new nodes (of the same types).
                 after += cost[e]
-                let node = nodes[index]
-                let newInputs = node.inputs.map { input in
-                    NodeID(Int(slot[Int(canonical[Int(enodeOf[input.index])])]))
-                }
-                if newInputs != node.inputs {
-                    graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
-                }
+                keptPinned.append(Int32(index))
             } else {
-                graph.makeNop(NodeID(index))
+                retired.append(Int32(index))
             }
         }
-        for (_, n) in appended { after += cost[Int(n)] }
-        costAfter = after
-        return graph
-    }
 
-    /// Whether the slots of `kids` are `inputs`, in order.
-    @inline(__always)
-    private static func slotsMatch(_ kids: ArraySlice<UInt32>, _ inputs: [NodeID], _ slot: [Int32]) -> Bool {
-        guard kids.count == inputs.count else { return false }
-        var k = kids.startIndex
-        for input in inputs {
-            if Int(slot[Int(kids[k])]) != input.index { return false }
-            k += 1
+        // Appended classes, in fusion order, children first.
+        var appended: [UInt32] = []
+        var nextID = Int32(nodes.count)
+        func place(_ c: Int) {
+            guard slot[c] == -1, references[c] > 0 else { return }
+            let chosen = Int(choice[c])
+            slot[c] = -2  // in progress
+            for k in Int(kidStart[chosen])..<Int(kidStart[chosen + 1]) { place(Int(kids[k])) }
+            slot[c] = nextID
+            nextID += 1
+            appended.append(UInt32(chosen))
         }
-        return true
+        for fusion in found {
+            let c = Int(canonical[Int(enodeOf[fusion.node.index])])
+            guard slot[c] >= 0 else { continue }
+            let chosen = Int(choice[c])
+            for k in Int(kidStart[chosen])..<Int(kidStart[chosen + 1]) { place(Int(kids[k])) }
+        }
+        for c in 0..<count where slot[c] == -1 && references[c] > 0 { place(c) }
+
+        func inputs(of n: Int) -> [NodeID] {
+            (Int(kidStart[n])..<Int(kidStart[n + 1])).map { NodeID(Int(slot[Int(kids[$0])])) }
+        }
+        var graph = input
+        graph.reserveCapacity(nodes.count + max(16, appended.count))
+        let payloads = language.payloads
+        var derived: Set<String> = []
+        for n in appended {
+            let entry = payloads[Int(storage.payloads[Int(n)])]
+            if case .parameter(let name) = entry.op {
+                graph.addRawNode(op: entry.op, inputs: [], type: entry.type)
+                if let record = derivedRecords[name] {
+                    if derived.isEmpty { derived = Set(input.derivedParams.map(\.name)) }
+                    if derived.insert(name).inserted { graph.addDerivedParam(record) }
+                }
+            } else {
+                graph.addRawNode(op: entry.op, inputs: inputs(of: Int(n)), type: entry.type)
+            }
+        }
+
+        // Rewrite, rewire and retire.
+        for index in rewritten {
+            // (Replacing a node by an equal one changes nothing.)
+            let chosen = Int(choice[Int(canonical[Int(enodeOf[Int(index)])])])
+            let entry = payloads[Int(storage.payloads[chosen])]
+            graph.replaceNode(NodeID(Int(index)), op: entry.op, inputs: inputs(of: chosen), type: entry.type)
+        }
+        for index in keptPinned {
+            let node = nodes[Int(index)]
+            let newInputs = node.inputs.map { input in
+                NodeID(Int(slot[Int(canonical[Int(enodeOf[input.index])])]))
+            }
+            if newInputs != node.inputs {
+                graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
+            }
+        }
+        for index in retired { graph.makeNop(NodeID(Int(index))) }
+        for n in appended { after += cost[Int(n)] }
+        costAfter = after
+        activeCount = live - retired.count + appended.count
+        return graph
     }
 }
