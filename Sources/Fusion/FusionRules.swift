@@ -18,9 +18,12 @@ final class FusionRuleContext {
     /// node while one of these is still needed elsewhere. Filled from ``absorbedLog`` by
     /// ``finishSaturation()``.
     private(set) var absorbed: [UInt32: [EClassID]] = [:]
-    /// The same while saturating, flat: node, class count, classes; per fused node.
+    /// The same while saturating, flat: node, class count, classes; per fused node
+    /// (nodes a custom applier created).
     private var absorbedLog: [UInt32] = []
     private var absorbedNodes = 0
+    /// The same, as the core reported them per batch (nodes of the replace rules).
+    private var createdBatches: [Rewrite.CreatedNodes] = []
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
     /// e-nodes.
@@ -89,7 +92,21 @@ final class FusionRuleContext {
     /// keeps its last entry, as assigning the dictionary per node did.
     func finishSaturation() {
         var result: [UInt32: [EClassID]] = [:]
-        result.reserveCapacity(absorbedNodes)
+        var created = absorbedNodes
+        for batch in createdBatches { created += batch.createdCount }
+        result.reserveCapacity(created)
+        for batch in createdBatches {
+            for i in 0..<batch.count {
+                guard let node = batch.node(i) else { continue }
+                var classes: [EClassID] = []
+                classes.reserveCapacity(batch.probeCount)
+                for k in 0..<batch.probeCount {
+                    if let c = batch.probe(k, i) { classes.append(c) }
+                }
+                result[node.rawValue] = classes
+            }
+        }
+        createdBatches = []
         absorbedLog.withUnsafeBufferPointer { log in
             var k = 0
             while k < log.count {
@@ -105,17 +122,7 @@ final class FusionRuleContext {
     /// Records, for each fused node a batch created, the classes its probes (the inner
     /// nodes of the rule's left-hand side) were found in.
     func recordAbsorbed(_ nodes: Rewrite.CreatedNodes) {
-        for i in 0..<nodes.count {
-            guard let node = nodes.node(i) else { continue }
-            absorbedLog.append(node.rawValue)
-            let countAt = absorbedLog.count
-            absorbedLog.append(0)
-            for k in 0..<nodes.probeCount {
-                if let c = nodes.probe(k, i) { absorbedLog.append(c.rawValue) }
-            }
-            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
-            absorbedNodes += 1
-        }
+        createdBatches.append(nodes)
     }
 
     /// The type of a class.
