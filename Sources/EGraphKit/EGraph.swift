@@ -135,9 +135,12 @@ public final class EGraph {
                 batch.payloads.withUnsafeBufferPointer { payloads in
                     batch.childOffsets.withUnsafeBufferPointer { offsets in
                         batch.children.withUnsafeBufferPointer { children in
-                            eg_add_batch(handle, UInt32(count), ops.baseAddress,
-                                         payloads.baseAddress, offsets.baseAddress,
-                                         children.baseAddress, out.baseAddress, &failed)
+                            // A `Child` is laid out as the one `u32` the core reads.
+                            children.withMemoryRebound(to: UInt32.self) { children in
+                                eg_add_batch(handle, UInt32(count), ops.baseAddress,
+                                             payloads.baseAddress, offsets.baseAddress,
+                                             children.baseAddress, out.baseAddress, &failed)
+                            }
                         }
                     }
                 }
