@@ -19,6 +19,11 @@ struct eg_matcher {
     uint32_t *class_offsets;   /* id_bound + 1 */
     uint32_t *class_nodes;     /* (operator, node) pairs of the live nodes */
     size_t op_offsets_bytes, op_entries_bytes, class_offsets_bytes, class_nodes_bytes;
+    /* A graph that never merged two classes (every class is its node, nothing is dead,
+     * as after encoding) needs no index: `trivial` is set, op_offsets[op] holds how many
+     * nodes the graph's own list of `op` had (later additions are appended after them),
+     * and the only member of class c is node c. */
+    bool trivial;
 
     /* Last iteration in which each class (by canonical id at that time) took part in a
      * merge; 0 when never. Saturates at STAMP_MAX: from there on a stamped class counts
@@ -61,6 +66,7 @@ void eg_matcher_release_snapshot(eg_matcher *m) {
     if (!m) return;
     m->op_bound = m->id_bound = 0;
     m->out_len = 0;
+    m->trivial = false;
 }
 
 /* Frees the snapshot's buffers and the search output. */
@@ -110,6 +116,26 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
     uint32_t ops = eg_op_bound(g);
     uint32_t live = eg_node_count(g);
     uint32_t ids = v.count;
+
+    if (eg_class_count(g) == ids && live == ids) {
+        size_t need = ((size_t)ops + 1) * sizeof(uint32_t);
+        if (need > m->op_offsets_bytes) {
+            eg_mem_free(&m->mem, m->op_offsets, m->op_offsets_bytes);
+            m->op_offsets_bytes = 0;
+            m->op_offsets = eg_mem_alloc(&m->mem, need);
+            if (!m->op_offsets) return EG_ERR_OUT_OF_MEMORY;
+            m->op_offsets_bytes = need;
+        }
+        for (uint32_t op = 0; op < ops; op++) {
+            const uint32_t *nodes = NULL;
+            uint32_t count = 0;
+            m->op_offsets[op] = eg_op_nodes(g, op, &nodes, &count) == EG_OK ? count : 0;
+        }
+        m->op_bound = ops;
+        m->id_bound = ids;
+        m->trivial = true;
+        return EG_OK;
+    }
 
     /* The buffers of the previous snapshot are reused when large enough; a larger one
      * gets some room to grow into. */
@@ -275,6 +301,10 @@ static void run(vm *s, uint32_t pc, uint32_t fresh) {
         uint32_t cls = s->regs[in];
         const eg_matcher *m = s->m;
         if (cls >= m->id_bound) return;
+        if (m->trivial) {
+            if (s->v.ops[cls] == op) try_node(s, pc, cls, arity, pmode, p0, p1, out_base, fresh);
+            return;
+        }
         /* (operator, node) pairs sorted by operator: skip to the first of `op` (binary
          * search in a large class), then take the run of `op`. */
         const uint32_t *mem = m->class_nodes + 2 * (size_t)m->class_offsets[cls];
@@ -389,16 +419,29 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
     uint32_t op = program[pc0 + 2], arity = program[pc0 + 3], pmode = program[pc0 + 4];
     uint32_t p0 = program[pc0 + 5], p1 = program[pc0 + 6], out_base = program[pc0 + 7];
     uint32_t begin = 0, end = 0;
+    const uint32_t *trivial_nodes = NULL;
     if (op < m->op_bound) {
-        begin = m->op_offsets[op];
-        end = m->op_offsets[op + 1];
+        if (m->trivial) {
+            uint32_t listed = 0;
+            if (eg_op_nodes(g, op, &trivial_nodes, &listed) != EG_OK) trivial_nodes = NULL;
+            end = trivial_nodes ? m->op_offsets[op] : 0;
+        } else {
+            begin = m->op_offsets[op];
+            end = m->op_offsets[op + 1];
+        }
     }
     uint32_t total = end - begin;
     uint32_t i = *cursor;
     size_t target_words = (size_t)batch_target * s.stride;
     while (i < total) {
-        uint32_t n = m->op_entries[2 * (begin + i)];
-        s.regs[0] = m->op_entries[2 * (begin + i) + 1];
+        uint32_t n;
+        if (trivial_nodes) {
+            n = trivial_nodes[i];
+            s.regs[0] = n;
+        } else {
+            n = m->op_entries[2 * (begin + i)];
+            s.regs[0] = m->op_entries[2 * (begin + i) + 1];
+        }
         i++;
         try_node(&s, pc0, n, arity, pmode, p0, p1, out_base, 0);
         if (s.oom) return EG_ERR_OUT_OF_MEMORY;

@@ -68,7 +68,8 @@ struct CompiledPattern {
         let headerSize = 5 + classes + 1 + payloads
         var builder = NumberedBuilder(classes: classes, headerSize: headerSize)
         try builder.node(pattern.term, input: nil)
-        var program = builder.code
+        var program: [UInt32] = []
+        swap(&program, &builder.code)
         program[0] = UInt32(builder.nextRegister)
         program[1] = UInt32(payloads)
         program[2] = UInt32(1 + classes + 2 * payloads)
@@ -104,7 +105,7 @@ struct CompiledPattern {
 
         init(classes: Int, headerSize: Int) {
             code = [UInt32](repeating: 0, count: headerSize)
-            code.reserveCapacity(headerSize + 8 * 4 + 1)
+            code.reserveCapacity(headerSize + 8 * 4 + 3 * 4 + 1)
             if classes > 8 { moreRegisters = [Int](repeating: -1, count: classes - 8) }
         }
 

@@ -72,9 +72,14 @@ struct CompiledRightHandSide {
     init(_ term: OperatorPattern.Term, lhs: CompiledPattern, payloadCount: Int, table: OperatorTable)
         throws(PatternError)
     {
-        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table)
+        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table,
+                                      headerSize: 2)
         let root = try builder.source(term)
-        program = [builder.count, root] + builder.nodes
+        var program: [UInt32] = []
+        swap(&program, &builder.nodes)
+        program[0] = builder.count
+        program[1] = root
+        self.program = program
     }
 
     /// Compiles probe terms for `eg_apply_probed`: `[n]`, then per probe its operator,
@@ -84,7 +89,8 @@ struct CompiledRightHandSide {
     ///   the left-hand side, or one that does not fit the table.
     static func probes(_ terms: [OperatorPattern.Term], lhs: CompiledPattern, payloadCount: Int,
                        table: OperatorTable) throws(PatternError) -> [UInt32] {
-        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table)
+        var builder = NumberedBuilder(classCount: lhs.classCount, payloadCount: payloadCount, table: table,
+                                      headerSize: 1)
         for term in terms {
             guard case .apply(_, _, let children) = term,
                   children.allSatisfy({ if case .variable = $0 { true } else { false } }) else {
@@ -92,7 +98,10 @@ struct CompiledRightHandSide {
             }
             _ = try builder.source(term)
         }
-        return [builder.count] + builder.nodes
+        var program: [UInt32] = []
+        swap(&program, &builder.nodes)
+        program[0] = builder.count
+        return program
     }
 
     /// The node list of a numbered right-hand side, in post-order.
@@ -103,11 +112,13 @@ struct CompiledRightHandSide {
         var nodes: [UInt32] = []
         var count: UInt32 = 0
 
-        init(classCount: Int, payloadCount: Int, table: OperatorTable) {
+        /// `headerSize` zero words come first (the caller fills them in).
+        init(classCount: Int, payloadCount: Int, table: OperatorTable, headerSize: Int) {
             self.classCount = classCount
             self.payloadCount = payloadCount
             self.table = table
-            nodes.reserveCapacity(16)
+            nodes.reserveCapacity(headerSize + 24)
+            for _ in 0..<headerSize { nodes.append(0) }
         }
 
         /// Appends the nodes of `t` and returns its source word.

@@ -36,7 +36,8 @@ public struct ENodeBatch: Sendable {
     @usableFromInline var ops: [UInt32] = []
     @usableFromInline var payloads: [UInt64] = []
     @usableFromInline var childOffsets: [UInt32] = [0]
-    @usableFromInline var children: [UInt32] = []
+    /// The children of all entries, in order (a `Child` is one `u32`, as the core reads it).
+    @usableFromInline var children: [Child] = []
 
     /// An empty batch.
     ///
@@ -50,7 +51,7 @@ public struct ENodeBatch: Sendable {
     ///
     /// - Precondition: `payloads.count == ops.count`, `childOffsets.count == ops.count + 1`,
     ///   `childOffsets.first == 0` and `childOffsets.last == children.count`.
-    /// - Complexity: O(ops.count + children.count).
+    /// - Complexity: O(1) (the arrays are shared, not copied).
     public init(ops: [UInt32], payloads: [UInt64], childOffsets: [UInt32], children: [Child]) {
         precondition(payloads.count == ops.count && childOffsets.count == ops.count + 1,
                      "one payload per entry and one more offset than entries")
@@ -59,7 +60,7 @@ public struct ENodeBatch: Sendable {
         self.ops = ops
         self.payloads = payloads
         self.childOffsets = childOffsets
-        self.children = children.map(\.raw)
+        self.children = children
     }
 
     /// Number of entries.
@@ -87,19 +88,7 @@ public struct ENodeBatch: Sendable {
     /// - Complexity: Amortised O(children.count).
     @discardableResult
     public mutating func append(op: UInt32, payload: UInt64 = 0, children: [Child] = []) -> Int {
-        for c in children { self.children.append(c.raw) }
-        return finishEntry(op: op, payload: payload)
-    }
-
-    /// Appends an entry with `childCount` children, child `k` being `child(k)`, and returns
-    /// its index. The children go straight into the flat child array (no array of
-    /// children is built per entry).
-    ///
-    /// - Complexity: Amortised O(childCount).
-    @inlinable @discardableResult
-    public mutating func append(op: UInt32, payload: UInt64, childCount: Int,
-                                child: (Int) -> Child) -> Int {
-        for k in 0..<childCount { children.append(child(k).raw) }
+        self.children.append(contentsOf: children)
         return finishEntry(op: op, payload: payload)
     }
 
@@ -108,7 +97,7 @@ public struct ENodeBatch: Sendable {
     /// - Complexity: Amortised O(children.count).
     @discardableResult
     public mutating func append(_ node: ENode) -> Int {
-        for c in node.children { self.children.append(Child.existing(c).raw) }
+        for c in node.children { self.children.append(Child.existing(c)) }
         return finishEntry(op: node.op, payload: node.payload)
     }
 

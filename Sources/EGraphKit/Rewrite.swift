@@ -52,6 +52,9 @@ public struct Rewrite {
         let nodes: [UInt32]
         let probeClasses: [UInt32]
 
+        /// The number of matches that created their node.
+        public var createdCount: Int { nodes.reduce(0) { $0 + ($1 == UInt32.max ? 0 : 1) } }
+
         /// The node match `index` created (its class), or `nil` when the node existed.
         public func node(_ index: Int) -> EClassID? {
             nodes[index] == UInt32.max ? nil : EClassID(nodes[index])

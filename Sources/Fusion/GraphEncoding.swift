@@ -91,11 +91,22 @@ struct GraphEncoding {
         var enodeOf = [UInt32](repeating: .max, count: nodeCount)
         var homeNode = [Int32](repeating: -1, count: originalCount)
         var isSink = [Bool](repeating: false, count: nodeCount)
-        for (entry, index) in order.enumerated() {
-            let e = classes[entry].rawValue
-            enodeOf[index] = e
-            if homeNode[Int(e)] < 0 || homeNode[Int(e)] > Int32(index) { homeNode[Int(e)] = Int32(index) }
-            isSink[index] = !hasConsumer[index]
+        classes.withUnsafeBufferPointer { classes in
+        enodeOf.withUnsafeMutableBufferPointer { enodeOf in
+        homeNode.withUnsafeMutableBufferPointer { homeNode in
+        isSink.withUnsafeMutableBufferPointer { isSink in
+        hasConsumer.withUnsafeBufferPointer { hasConsumer in
+            for (entry, index) in order.enumerated() {
+                let e = classes[entry].rawValue
+                enodeOf[index] = e
+                let home = homeNode[Int(e)]
+                if home < 0 || home > Int32(index) { homeNode[Int(e)] = Int32(truncatingIfNeeded: index) }
+                isSink[index] = !hasConsumer[index]
+            }
+        }
+        }
+        }
+        }
         }
         var parameters: [String: EClassID] = [:]
         parameters.reserveCapacity(derivedLooking.count)

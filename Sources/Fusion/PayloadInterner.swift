@@ -50,10 +50,40 @@ struct PayloadInterner {
         var isDerivedLooking = false
     }
 
-    /// A payload's key as stored: operator and type id, and parameter bits.
+    /// A payload's key as stored: the operator, the parameter bits and the output type's
+    /// key, so that a payload is found without looking its type up first. A type of rank
+    /// above 3 is keyed by its type id instead (``byTypeID``).
     struct StoredKey: Equatable {
+        /// The operator in the high half, the type key's dtype and rank in the low half.
         var operatorAndType: UInt64
         var parameters: UInt64
+        var d0: Int, d1: Int, d2: Int
+
+        /// The dtype-and-rank half of a key that holds a type id in `d0`.
+        static let byTypeID: UInt64 = 0xFFFF_FFFF
+
+        /// The key of an op's `key` at a type whose complete key is `type`.
+        @inline(__always)
+        init(_ key: Key, _ type: TypeKey) {
+            operatorAndType = UInt64(key.operator) << 32 | type.dtypeAndRank
+            parameters = key.parameters
+            d0 = type.d0
+            d1 = type.d1
+            d2 = type.d2
+        }
+
+        /// The key of an op's `key` at the type with id `typeID`.
+        @inline(__always)
+        init(_ key: Key, typeID: UInt32) {
+            operatorAndType = UInt64(key.operator) << 32 | Self.byTypeID
+            parameters = key.parameters
+            d0 = Int(typeID)
+            d1 = 0
+            d2 = 0
+        }
+
+        /// The operator.
+        var `operator`: UInt32 { UInt32(truncatingIfNeeded: operatorAndType >> 32) }
     }
 
     /// A type's dtype and rank, and its first three dimensions: the whole type when the
@@ -173,13 +203,21 @@ struct PayloadInterner {
 
     // MARK: Payloads
 
+    /// The payload key of an op's `key` at `type`: by the type's compact key when it is
+    /// complete (no type lookup), else by its type id.
+    @inline(__always)
+    private mutating func storedKey(_ key: Key, _ type: TensorType) -> StoredKey {
+        let typeKey = Self.typeKey(type)
+        if typeKey.isComplete { return StoredKey(key, typeKey) }
+        return StoredKey(key, typeID: typeIDOfHighRank(type, key: typeKey))
+    }
+
     /// The payload of `op` at `type` (the same id for the same op value and type).
     ///
     /// - Complexity: O(size of op and type) expected.
     mutating func payload(_ op: Op, _ type: TensorType) -> UInt64 {
-        let typeID = typeID(type)
         let key = Self.key(op)
-        let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
+        let stored = storedKey(key, type)
         let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored, op)
         if let found { return found }
         let id = append(op, type, key: stored)
@@ -193,7 +231,8 @@ struct PayloadInterner {
     /// a payload of its own (a constant is its own value, a side effect is never merged
     /// with another).
     ///
-    /// The node is read in place: its op is copied only into a new payload.
+    /// The node is read in place: its op is copied only into a new payload, and its type
+    /// is looked up only for a new payload.
     ///
     /// - Complexity: O(size of op and type) expected.
     @inline(__always)
@@ -201,8 +240,7 @@ struct PayloadInterner {
         -> (payload: UInt64, operator: UInt32, isDerivedLooking: Bool)
     {
         let key = Self.key(node.pointee.op)
-        let typeID = typeID(node.pointee.type)
-        let stored = StoredKey(operatorAndType: UInt64(key.operator) << 32 | UInt64(typeID), parameters: key.parameters)
+        let stored = storedKey(key, node.pointee.type)
         guard key.kind == .exact, key.operator != Self.cacheWriteOperator else {
             return (nonExactNodePayload(node, key: stored), key.operator, key.isDerivedLooking)
         }
@@ -217,7 +255,7 @@ struct PayloadInterner {
     /// and for the per-node payloads of `Constant` and `CacheWrite`.
     @inline(never)
     private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
-        let op = UInt32(truncatingIfNeeded: key.operatorAndType >> 32)
+        let op = key.operator
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
             return append(node.pointee.op, node.pointee.type, key: key)
         }
@@ -231,7 +269,13 @@ struct PayloadInterner {
     /// The hash of a stored key.
     @inline(__always)
     private static func hash(_ key: StoredKey) -> UInt32 {
-        finish(mix(key.operatorAndType &* 0x9E37_79B9_7F4A_7C15, key.parameters))
+        // Independent products (no chain of multiplications), then one avalanche.
+        let a = key.operatorAndType &* 0x9E37_79B9_7F4A_7C15
+        let b = key.parameters &* 0xC2B2_AE3D_27D4_EB4F
+        let c = u(key.d0) &* 0x1656_67B1_9E37_79F9
+        let d = u(key.d1) &* 0xD6E8_FEB8_6659_FD93
+        let e = u(key.d2) &* 0x85EB_CA77_C2B2_AE63
+        return finish((a ^ (b >> 1)) &+ (c ^ (d >> 1)) &+ (e ^ (e >> 29)))
     }
 
     /// The payload with the exact key `key`, or else the key's hash and the empty slot
@@ -277,12 +321,13 @@ struct PayloadInterner {
         if payloadsIndexed * 2 > payloadSlots.count { rehashPayloads(capacity: payloadSlots.count * 2) }
     }
 
-    /// Appends a new payload and returns its id.
+    /// Appends a new payload (interning its type) and returns its id.
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
         let id = UInt64(payloads.count)
-        payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: UInt32(truncatingIfNeeded: key.operatorAndType),
-                                               operatorID: UInt32(truncatingIfNeeded: key.operatorAndType >> 32)))
+        let typeID = key.operatorAndType & StoredKey.byTypeID == StoredKey.byTypeID
+            ? UInt32(truncatingIfNeeded: key.d0) : typeID(type)
+        payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: typeID, operatorID: key.operator))
         payloadKeys.append(key)
         return id
     }
