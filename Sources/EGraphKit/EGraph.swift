@@ -79,6 +79,44 @@ public final class EGraph {
         return EClassID(out)
     }
 
+    /// Adds the e-node (op, payload, children) with its children read in place (no array
+    /// to build); see ``add(_:)-(ENode)``.
+    ///
+    /// - Complexity: Amortised O(children.count).
+    @discardableResult
+    public func add(op: UInt32, payload: UInt64, children: UnsafeBufferPointer<EClassID>)
+        throws(EGraphError) -> EClassID
+    {
+        var out: UInt32 = 0
+        let status = children.withMemoryRebound(to: UInt32.self) { ids in
+            eg_add(handle, op, payload, ids.baseAddress, UInt32(ids.count), &out)
+        }
+        if status != EG_OK {
+            if status == EG_ERR_BAD_ID, let bad = children.first(where: { !isIssued($0) }) {
+                throw .unknownID(bad.rawValue)
+            }
+            throw Self.error(status, argument: "operator \(op)")
+        }
+        return EClassID(out)
+    }
+
+    /// The class of the e-node (op, payload, children), its children read in place; see
+    /// ``lookup(_:)``.
+    public func lookup(op: UInt32, payload: UInt64, children: UnsafeBufferPointer<EClassID>)
+        throws(EGraphError) -> EClassID?
+    {
+        var out: UInt32 = 0
+        let status = children.withMemoryRebound(to: UInt32.self) { ids in
+            eg_lookup(handle, op, payload, ids.baseAddress, UInt32(ids.count), &out)
+        }
+        if status == EG_ERR_NOT_FOUND { return nil }
+        if status == EG_ERR_BAD_ID, let bad = children.first(where: { !isIssued($0) }) {
+            throw .unknownID(bad.rawValue)
+        }
+        if status != EG_OK { throw Self.error(status) }
+        return EClassID(out)
+    }
+
     /// Adds every entry of `batch` in one call into the core and returns, for each entry,
     /// its canonical class (as of right after that entry was added).
     ///

@@ -39,16 +39,21 @@ final class ClassFactsTable {
     func sync() {
         graph.withNodeStorage { storage in
             guard storage.count > facts.count else { return }
-            facts.reserveCapacity(storage.count)
+            // Filled in a local array (no access check of the property per e-node).
+            var table: [ClassFacts] = []
+            swap(&table, &facts)
+            let start = table.count
+            table.reserveCapacity(storage.count)
             let parameter = language.parameter
             // Only the type id of each payload is read (no copy of its op and type).
             language.payloads.withUnsafeBufferPointer { payloads in
-                for n in facts.count..<storage.count {
+                for n in start..<storage.count {
                     let payload = storage.payloads[n]
-                    facts.append(ClassFacts(typeID: payloads[Int(payload)].typeID,
+                    table.append(ClassFacts(typeID: payloads[Int(payload)].typeID,
                                             parameter: storage.ops[n] == parameter ? payload : .max))
                 }
             }
+            swap(&table, &facts)
         }
     }
 

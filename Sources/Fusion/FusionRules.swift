@@ -78,14 +78,34 @@ final class FusionRuleContext {
             let countAt = absorbedLog.count
             absorbedLog.append(0)
             for part in inner {
-                let probe = ENode(op: part.op, payload: batch.payload(at: part.payload, i),
-                                  children: part.children.map { batch.eclass(at: $0, i) })
-                if let c = try graph.lookup(probe) { absorbedLog.append(c.rawValue) }
+                let found = try withClasses(part.children, batch, i) { children in
+                    try graph.lookup(op: part.op, payload: batch.payload(at: part.payload, i), children: children)
+                }
+                if let c = found { absorbedLog.append(c.rawValue) }
             }
             absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
             absorbedNodes += 1
         }
         return node
+    }
+
+    /// Calls `body` with the classes of class variables `variables` (at most four) of match
+    /// `i`, in place (no array).
+    @inline(__always)
+    func withClasses<R>(_ variables: [Int], _ batch: MatchBatch, _ i: Int,
+                        _ body: (UnsafeBufferPointer<EClassID>) throws -> R) throws -> R {
+        precondition(variables.count <= 4, "at most four children")
+        var ids = (EClassID(0), EClassID(0), EClassID(0), EClassID(0))
+        let n = variables.count
+        if n > 0 { ids.0 = batch.eclass(at: variables[0], i) }
+        if n > 1 { ids.1 = batch.eclass(at: variables[1], i) }
+        if n > 2 { ids.2 = batch.eclass(at: variables[2], i) }
+        if n > 3 { ids.3 = batch.eclass(at: variables[3], i) }
+        return try withUnsafePointer(to: &ids) { tuple in
+            try tuple.withMemoryRebound(to: EClassID.self, capacity: 4) {
+                try body(UnsafeBufferPointer(start: $0, count: n))
+            }
+        }
     }
 
     /// Builds ``absorbed`` from the log (once, at its final size). A node logged twice
@@ -358,7 +378,13 @@ enum FusionRules {
                                    lastShape = (m, n, language.payload(.matMul, .f32([m, 2 * n])),
                                                 language.payload(.swiGLUConcat, .f32([m, n])))
                                }
-                               let product = try context.graph.add(op: matMul, payload: lastShape.wide, children: [h, wide])
+                               var pair = (h, wide)
+                               let product = try withUnsafePointer(to: &pair) { p in
+                                   try p.withMemoryRebound(to: EClassID.self, capacity: 2) {
+                                       try context.graph.add(op: matMul, payload: lastShape.wide,
+                                                             children: UnsafeBufferPointer(start: $0, count: 2))
+                                   }
+                               }
                                let fused = try context.addFused(
                                    op: concat, payload: lastShape.fused, children: [product],
                                    absorbing: [.init(op: matMul, payload: 1, children: [0, 1]),

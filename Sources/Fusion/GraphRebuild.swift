@@ -125,9 +125,10 @@ struct GraphRebuild {
 
         // What happens to each live non-leaf node, decided while the tables are hot (no
         // node is read unless one of its input classes moved); the cost is summed in node
-        // order. Only the rewritten, kept-pinned and retired nodes are listed.
+        // order. Only the nodes that change are listed (ascending).
         var after = 0.0
-        var rewritten: [Int32] = [], retired: [Int32] = [], keptPinned: [Int32] = []
+        var changed: [(index: Int32, fate: Fate)] = []
+        var retiredCount = 0
         for index in 0..<nodes.count where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
             let op = storage.ops[e]
@@ -158,13 +159,14 @@ struct GraphRebuild {
                     }
                     if unchanged { continue }
                 }
-                rewritten.append(Int32(index))
+                changed.append((Int32(index), .rewritten))
             } else if pinned[index] {
                 // Kept as it was, reading the new nodes (of the same types).
                 after += cost[e]
-                keptPinned.append(Int32(index))
+                changed.append((Int32(index), .rewired))
             } else {
-                retired.append(Int32(index))
+                changed.append((Int32(index), .retired))
+                retiredCount += 1
             }
         }
 
@@ -188,46 +190,78 @@ struct GraphRebuild {
         }
         for c in 0..<count where slot[c] == -1 && references[c] > 0 { place(c) }
 
-        func inputs(of n: Int) -> [NodeID] {
-            (Int(kidStart[n])..<Int(kidStart[n + 1])).map { NodeID(Int(slot[Int(kids[$0])])) }
-        }
-        var graph = input
-        graph.reserveCapacity(nodes.count + max(16, appended.count))
+        // The new node array, written once in order: runs of untouched nodes copied in
+        // bulk, each changed node built as it ends up (never copied, then overwritten),
+        // appended nodes after.
+        let slots = slot
         let payloads = language.payloads
+        func inputs(of n: Int) -> [NodeID] {
+            (Int(kidStart[n])..<Int(kidStart[n + 1])).map { NodeID(Int(slots[Int(kids[$0])])) }
+        }
+        func changedNode(_ index: Int, _ fate: Fate, _ old: Node) -> Node {
+            switch fate {
+            case .rewritten:
+                // (Replacing a node by an equal one changes nothing.)
+                let chosen = Int(choice[Int(canonical[Int(enodeOf[index])])])
+                let entry = payloads[Int(storage.payloads[chosen])]
+                return Node(id: NodeID(index), op: entry.op, inputs: inputs(of: chosen), type: entry.type)
+            case .rewired:
+                // Kept as it was, reading the new nodes.
+                let newInputs = old.inputs.map { input in
+                    NodeID(Int(slots[Int(canonical[Int(enodeOf[input.index])])]))
+                }
+                return Node(id: NodeID(index), op: old.op, inputs: newInputs, type: old.type)
+            case .retired:
+                // A fused-away producer keeps its old inputs and type.
+                return Node(id: NodeID(index), op: .nop, inputs: old.inputs, type: old.type)
+            }
+        }
+        func appendedNode(_ k: Int) -> Node {
+            let n = Int(appended[k])
+            let entry = payloads[Int(storage.payloads[n])]
+            let id = NodeID(nodes.count + k)
+            if case .parameter = entry.op { return Node(id: id, op: entry.op, inputs: [], type: entry.type) }
+            return Node(id: id, op: entry.op, inputs: inputs(of: n), type: entry.type)
+        }
+        let total = nodes.count + appended.count
+        let newNodes = nodes.withUnsafeBufferPointer { old in
+            [Node](unsafeUninitializedCapacity: total) { buffer, initialized in
+                let out = buffer.baseAddress!
+                var next = 0
+                for (index32, fate) in changed {
+                    let index = Int(index32)
+                    if index > next { (out + next).initialize(from: old.baseAddress! + next, count: index - next) }
+                    (out + index).initialize(to: changedNode(index, fate, old[index]))
+                    next = index + 1
+                }
+                if old.count > next { (out + next).initialize(from: old.baseAddress! + next, count: old.count - next) }
+                for k in 0..<appended.count { (out + old.count + k).initialize(to: appendedNode(k)) }
+                initialized = total
+            }
+        }
+        var graph = input.replacingNodes(newNodes)
+        // The derived weights among the appended parameters, in order, each once.
         var derived: Set<String> = []
         for n in appended {
-            let entry = payloads[Int(storage.payloads[Int(n)])]
-            if case .parameter(let name) = entry.op {
-                graph.addRawNode(op: entry.op, inputs: [], type: entry.type)
-                if let record = derivedRecords[name] {
-                    if derived.isEmpty { derived = Set(input.derivedParams.map(\.name)) }
-                    if derived.insert(name).inserted { graph.addDerivedParam(record) }
-                }
-            } else {
-                graph.addRawNode(op: entry.op, inputs: inputs(of: Int(n)), type: entry.type)
-            }
+            guard case .parameter(let name) = payloads[Int(storage.payloads[Int(n)])].op,
+                  let record = derivedRecords[name] else { continue }
+            if derived.isEmpty { derived = Set(input.derivedParams.map(\.name)) }
+            if derived.insert(name).inserted { graph.addDerivedParam(record) }
         }
 
-        // Rewrite, rewire and retire.
-        for index in rewritten {
-            // (Replacing a node by an equal one changes nothing.)
-            let chosen = Int(choice[Int(canonical[Int(enodeOf[Int(index)])])])
-            let entry = payloads[Int(storage.payloads[chosen])]
-            graph.replaceNode(NodeID(Int(index)), op: entry.op, inputs: inputs(of: chosen), type: entry.type)
-        }
-        for index in keptPinned {
-            let node = nodes[Int(index)]
-            let newInputs = node.inputs.map { input in
-                NodeID(Int(slot[Int(canonical[Int(enodeOf[input.index])])]))
-            }
-            if newInputs != node.inputs {
-                graph.replaceNode(node.id, op: node.op, inputs: newInputs, type: node.type)
-            }
-        }
-        for index in retired { graph.makeNop(NodeID(Int(index))) }
         for n in appended { after += cost[Int(n)] }
         costAfter = after
-        activeCount = live - retired.count + appended.count
+        activeCount = live - retiredCount + appended.count
         return graph
+    }
+
+    /// What the rebuild does to an input node that changes.
+    private enum Fate {
+        /// Replaced by its class's chosen e-node.
+        case rewritten
+        /// A pinned node kept as it was, reading the new nodes.
+        case rewired
+        /// Turned into `Nop`.
+        case retired
     }
 }

@@ -144,6 +144,19 @@ public struct Graph: Hashable, Sendable {
         self.outputSet = Set(outputs.map(\.rawValue))
     }
 
+    /// This graph with `nodes` in place of its nodes (outputs, their gradient split and the
+    /// derived parameters kept), unchecked: for the optimizer, which writes a whole node
+    /// array once instead of copying this one and then rewriting nodes in it. Call
+    /// ``validate()`` to check.
+    ///
+    /// - Precondition: `nodes[i].id == NodeID(i)`, and every output names a node.
+    /// - Complexity: O(1) (the other arrays are shared).
+    package func replacingNodes(_ nodes: [Node]) -> Graph {
+        var graph = self
+        graph.nodes = nodes
+        return graph
+    }
+
     /// Records a derived parameter (the caller also adds its `Parameter` node).
     public mutating func addDerivedParam(_ param: DerivedParam) {
         derivedParams.append(param)
