@@ -30,6 +30,25 @@ import Testing
         #expect(report.iterations.map(\.enodes) == [69, 118, 208])
     }
 
+    /// The simple scheduler applies each batch of matches right after its search; the
+    /// backoff scheduler (with a limit never reached) collects a rule's matches first. All
+    /// searches of an iteration see its snapshot, so both grow the same e-graph.
+    @Test func simpleAndUnreachedBackoffSchedulersAgree() throws {
+        let (g1, t1) = try mathGraph()
+        let grouped = try Runner(graph: g1, table: t1, rules: MathBenchmark.rules(), iterationLimit: 8,
+                                 nodeLimit: nil, timeLimit: nil).run()
+        let (g2, t2) = try mathGraph()
+        let single = try Runner(graph: g2, table: t2, rules: MathBenchmark.rules(), iterationLimit: 8,
+                                nodeLimit: nil, timeLimit: nil,
+                                scheduler: .backoff(matchLimit: 1 << 40, banLength: 1)).run()
+        #expect(grouped.iterations.map(\.enodes) == single.iterations.map(\.enodes))
+        #expect(grouped.iterations.map(\.eclasses) == single.iterations.map(\.eclasses))
+        #expect(grouped.rules.map(\.matches) == single.rules.map(\.matches))
+        #expect(grouped.rules.map(\.merges) == single.rules.map(\.merges))
+        #expect(grouped.rules.reduce(0) { $0 + $1.matches } > 5_000)
+        try g1.checkInvariants()
+    }
+
     @Test func stopsAtTheTimeLimit() throws {
         let (graph, table) = try mathGraph()
         let report = try Runner(graph: graph, table: table, rules: MathBenchmark.rules(), iterationLimit: 100,
