@@ -51,9 +51,17 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
         var live: [Int] = []
         live.reserveCapacity(nodes.count)
         var inputCount = 0
+        // Which nodes are Nops, filled in id order: an input that precedes its node is
+        // checked here (a small array in cache) instead of in its node.
+        var isNop = [Bool](repeating: false, count: nodes.count)
         // Nodes are read in place (no copy of each node and its arrays).
         try nodes.withUnsafeBufferPointer { (nodes) throws(FusionError) in
-            for index in nodes.indices where !nodes[index].isNop {
+          try isNop.withUnsafeMutableBufferPointer { (isNop) throws(FusionError) in
+            for index in nodes.indices {
+                if nodes[index].isNop {
+                    isNop[index] = true
+                    continue
+                }
                 live.append(index)
                 let id = nodes[index].id
                 let count = nodes[index].inputs.count
@@ -68,7 +76,7 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                             throw FusionError(.inputOutOfRange, node: id,
                                               message: "input \(slot) is \(input), but the graph has \(nodes.count) nodes")
                         }
-                        if nodes[input.index].isNop {
+                        if input.index < index ? isNop[input.index] : nodes[input.index].isNop {
                             throw FusionError(.inputIsNop, node: id,
                                               message: "input \(slot) is node \(input), a Nop")
                         }
@@ -76,6 +84,7 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                     }
                 }
             }
+          }
         }
         for (position, output) in graph.outputs.enumerated() {
             guard output.index < nodes.count else {

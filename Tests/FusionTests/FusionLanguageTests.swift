@@ -172,3 +172,58 @@ import TensorGraph
         #expect(language.types.count == 3000)
     }
 }
+
+/// The optimizer's structure check: the order it returns and the errors it names.
+@Suite struct StructureCheckTests {
+    @Test func forwardReferencesGiveATopologicalOrder() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 2])
+        let a = try g.relu(x)
+        let b = try g.neg(x)
+        let dead = try g.tanh(x)
+        g.makeNop(dead)
+        // a reads b, which comes after it: the order puts b first.
+        g.replaceNode(a, op: .relu, inputs: [b], type: .f32([2, 2]))
+        try g.setOutputs([a])
+        let structure = try FusionError.checkStructure(of: g)
+        #expect(structure.order == [x.index, b.index, a.index])
+        #expect(structure.inputCount == 2)
+    }
+
+    @Test func nopInputsBeforeAndAfterTheirNode() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 2])
+        let a = try g.relu(x)
+        let b = try g.neg(x)
+        g.makeNop(b)
+        // A forward reference to a Nop.
+        g.replaceNode(a, op: .relu, inputs: [b], type: .f32([2, 2]))
+        try g.setOutputs([a])
+        #expect(throws: FusionError(.inputIsNop, node: a, message: "input 0 is node \(b), a Nop")) {
+            try FusionError.checkStructure(of: g)
+        }
+        var h = Graph()
+        let y = try h.input("y", shape: [2, 2])
+        let c = try h.relu(y)
+        h.makeNop(y)
+        try h.setOutputs([c])
+        #expect(throws: FusionError(.inputIsNop, node: c, message: "input 0 is node \(y), a Nop")) {
+            try FusionError.checkStructure(of: h)
+        }
+    }
+
+    @Test func cyclesAreNamed() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 2])
+        let a = try g.relu(x)
+        let b = try g.neg(a)
+        g.replaceNode(a, op: .relu, inputs: [b], type: .f32([2, 2]))
+        try g.setOutputs([b])
+        #expect(throws: FusionError.self) { try FusionError.checkStructure(of: g) }
+        do {
+            try FusionError.checkStructure(of: g)
+        } catch {
+            #expect(error.kind == .cycle)
+        }
+    }
+}
