@@ -27,9 +27,9 @@ final class FusionRuleContext {
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
     /// e-nodes.
-    var concatRoots: Set<UInt32> = []
+    var concatRoots = ClassSet()
     /// The same for the Winograd rule.
-    var winogradRoots: Set<UInt32> = []
+    var winogradRoots = ClassSet()
     /// Fused payloads already computed, keyed by (target op payload, source payload).
     private var payloadCache: [PayloadPair: UInt64] = [:]
 
@@ -173,6 +173,27 @@ final class FusionRuleContext {
         if derivedRecords[name] == nil { derivedRecords[name] = record() }
         return try graph.add(op: op, payload: language.payload(.parameter(name: name), type),
                              children: children)
+    }
+}
+
+/// A set of class ids as a bitset (ids are dense): membership without hashing.
+struct ClassSet {
+    private var words: [UInt64] = []
+
+    /// Whether `id` is in the set.
+    func contains(_ id: UInt32) -> Bool {
+        let w = Int(id >> 6)
+        return w < words.count && words[w] & (1 << UInt64(id & 63)) != 0
+    }
+
+    /// Adds `id`; `inserted` is false when it was already there.
+    @discardableResult
+    mutating func insert(_ id: UInt32) -> (inserted: Bool, memberAfterInsert: UInt32) {
+        let w = Int(id >> 6), bit: UInt64 = 1 << UInt64(id & 63)
+        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w + 1 - words.count)) }
+        let inserted = words[w] & bit == 0
+        words[w] |= bit
+        return (inserted, id)
     }
 }
 
