@@ -130,7 +130,9 @@ public final class EGraph {
         if count == 0 { return [] }
         var failed: UInt32 = 0
         var status = EG_OK
-        let ids = [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
+        // An EClassID is laid out as the one u32 the core writes: the ids are written in place.
+        let ids = [EClassID](unsafeUninitializedCapacity: count) { classes, initialized in
+          classes.withMemoryRebound(to: UInt32.self) { out in
             status = batch.ops.withUnsafeBufferPointer { ops in
                 batch.payloads.withUnsafeBufferPointer { payloads in
                     batch.childOffsets.withUnsafeBufferPointer { offsets in
@@ -147,10 +149,11 @@ public final class EGraph {
             }
             // On failure the ids are discarded; zero-fill so the array is initialised.
             if status != EG_OK { for i in 0..<count { out[i] = 0 } }
-            initialized = count
+          }
+          initialized = count
         }
         switch status {
-        case EG_OK: return ids.map(EClassID.init)
+        case EG_OK: return ids
         case EG_ERR_BAD_ID:
             throw .invalidBatchEntry(index: Int(failed),
                                      reason: "a child is an unknown id or a later entry")
