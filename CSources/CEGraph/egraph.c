@@ -36,6 +36,7 @@ void eg_destroy(eg_egraph *g) {
     eg_mem_free(m, g->payloads, cap * 8);
     eg_mem_free(m, g->child_offsets, (cap + 1) * 4);
     eg_mem_free(m, g->dead_bits, ((cap + 63) / 64) * 8);
+    eg_mem_free(m, g->child_bits, ((cap + 63) / 64) * 8);
     eg_mem_free(m, g->uf, cap * 4);
     eg_mem_free(m, g->member_next, cap * 4);
     eg_mem_free(m, g->children, (size_t)g->edge_cap * 4);
@@ -74,6 +75,7 @@ static bool eg_grow_nodes_to(eg_egraph *g, uint32_t cap) {
         {(void **)&g->ops, 4, 0},         {(void **)&g->payloads, 8, 0},
         {(void **)&g->child_offsets, 4, 1}, {(void **)&g->uf, 4, 0},
         {(void **)&g->member_next, 4, 0}, {(void **)&g->dead_bits, 8, 2},
+        {(void **)&g->child_bits, 8, 2},
     };
     size_t count = sizeof(arrays) / sizeof(arrays[0]);
     size_t old = g->node_cap;
@@ -186,6 +188,7 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     g->uf[id] = id;
     g->member_next[id] = id;
     if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
+    for (uint32_t k = 0; k < arity; k++) g->child_bits[children[k] >> 6] |= UINT64_C(1) << (children[k] & 63);
     g->edges = b + arity;
     g->child_offsets[id + 1] = g->edges;
     g->n = id + 1;

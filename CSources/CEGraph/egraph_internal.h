@@ -62,6 +62,8 @@ struct eg_egraph {
     uint64_t *payloads;
     uint32_t *child_offsets;
     uint64_t *dead_bits;     /* (node_cap + 63) / 64 words */
+    uint64_t *child_bits;    /* bit x: node x was written as some node's child (never
+                                cleared; a set bit only makes a rebuild scan) */
     uint32_t *uf;            /* union-find links; a root links to itself */
     uint32_t *member_next;   /* member ring: next node of the same class */
 
@@ -88,6 +90,7 @@ struct eg_egraph {
     bool op_index_dirty;
 
     uint32_t pending;        /* merges since the last completed rebuild scan */
+    bool scan_unfinished;    /* a rebuild scan stopped early: the next one scans all */
     eg_vec merges;           /* merge log: (absorbed, survivor) pairs */
 
     uint32_t iteration;

@@ -156,7 +156,10 @@ static bool eg_repair(eg_egraph *g, uint32_t p, uint32_t *merges) {
      * safe here because every live node, p included, is still in the table). */
     eg_hc_make_room_for_repair(g);
     eg_hc_remove(g, p);
-    for (; k < e - b; k++) ch[k] = eg_find_root(g, ch[k]);
+    for (; k < e - b; k++) {
+        ch[k] = eg_find_root(g, ch[k]);
+        g->child_bits[ch[k] >> 6] |= UINT64_C(1) << (ch[k] & 63);
+    }
     uint64_t hash = eg_hash_node(g->ops[p], g->payloads[p], ch, e - b);
     uint32_t q = eg_hc_lookup(g, hash, g->ops[p], g->payloads[p], ch, e - b);
     if (q == EG_NONE) {
@@ -196,13 +199,30 @@ eg_status eg_rebuild(eg_egraph *g, uint32_t *congruent_merges) {
     uint32_t congruent = 0;
     eg_status s = EG_OK;
     while (g->pending > 0 && s == EG_OK) {
+        /* Only a node with a child that is no longer a root needs repair, and a child
+         * stops being a root only by being absorbed in a merge. When the merge log holds
+         * every pending merge and no absorbed root was ever written as a child, no node
+         * needs repair and the scan is skipped. */
+        if (!g->scan_unfinished && g->merges.len / 2 >= g->pending) {
+            bool any = false;
+            for (uint32_t i = g->merges.len / 2 - g->pending; i < g->merges.len / 2 && !any; i++) {
+                uint32_t x = g->merges.data[2 * i];
+                any = (g->child_bits[x >> 6] >> (x & 63)) & 1u;
+            }
+            if (!any) {
+                g->pending = 0;
+                break;
+            }
+        }
         g->pending = 0; /* merges made by this scan count toward the next one */
         uint32_t merges = 0;
+        g->scan_unfinished = false;
         for (uint32_t p = 0; p < g->n; p++) {
             if (eg_is_dead(g, p)) continue;
             if (!eg_repair(g, p, &merges)) {
                 s = EG_ERR_OUT_OF_MEMORY;
                 g->pending++; /* unfinished: a later rebuild must scan again */
+                g->scan_unfinished = true;
                 break;
             }
         }
