@@ -218,7 +218,7 @@ struct PayloadInterner {
     mutating func payload(_ op: Op, _ type: TensorType) -> UInt64 {
         let key = Self.key(op)
         let stored = storedKey(key, type)
-        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored, op)
+        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored) { $0 == op }
         if let found { return found }
         let id = append(op, type, key: stored)
         insert(id, hash: hash, at: slot)
@@ -259,7 +259,8 @@ struct PayloadInterner {
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
             return append(node.pointee.op, node.pointee.type, key: key)
         }
-        let (found, hash, slot) = find(key, node.pointee.op)
+        // The node's op is compared (and so copied) only on a full key match.
+        let (found, hash, slot) = find(key) { $0 == node.pointee.op }
         if let found { return found }
         let id = append(node.pointee.op, node.pointee.type, key: key)
         insert(id, hash: hash, at: slot)
@@ -296,9 +297,10 @@ struct PayloadInterner {
         }
     }
 
-    /// The payload with key `key` and op `op`, or else the key's hash and the empty slot
-    /// where it goes.
-    private func find(_ key: StoredKey, _ op: Op) -> (found: UInt64?, hash: UInt32, slot: Int) {
+    /// The payload with key `key` whose op satisfies `sameOp`, or else the key's hash and
+    /// the empty slot where it goes.
+    @inline(__always)
+    private func find(_ key: StoredKey, sameOp: (Op) -> Bool) -> (found: UInt64?, hash: UInt32, slot: Int) {
         let hash = Self.hash(key)
         let mask = payloadSlots.count - 1
         var slot = Int(hash) & mask
@@ -307,7 +309,7 @@ struct PayloadInterner {
             if entry == 0 { return (nil, hash, slot) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloadKeys[id] == key, payloads[id].op == op { return (UInt64(id), hash, slot) }
+                if payloadKeys[id] == key, sameOp(payloads[id].op) { return (UInt64(id), hash, slot) }
             }
             slot = (slot + 1) & mask
         }
