@@ -212,6 +212,24 @@ import TensorGraph
         }
     }
 
+    @Test func kahnOrderWithForwardReferencesNopsAndACycle() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 2])      // 0
+        let a = try g.relu(x)                        // 1, will read d (forward)
+        let b = try g.neg(x)                         // 2
+        let dead = try g.tanh(x)                     // 3, a Nop
+        let d = try g.abs(b)                         // 4
+        let e = try g.add(a, b)                      // 5
+        g.replaceNode(a, op: .relu, inputs: [d], type: .f32([2, 2]))
+        g.makeNop(dead)
+        try g.setOutputs([e])
+        // FIFO from the sources in id order: x; then b; then d; then a; then e.
+        #expect(EgglogEncoding.topologicalOrder(g) == [x.index, b.index, d.index, a.index, e.index])
+        // A cycle a -> d -> a: its nodes come last, in id order.
+        g.replaceNode(d, op: .add, inputs: [b, a], type: .f32([2, 2]))
+        #expect(EgglogEncoding.topologicalOrder(g) == [x.index, b.index, a.index, d.index, e.index])
+    }
+
     @Test func cyclesAreNamed() throws {
         var g = Graph()
         let x = try g.input("x", shape: [2, 2])
