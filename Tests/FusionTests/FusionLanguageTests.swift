@@ -139,10 +139,13 @@ import TensorGraph
         let plain = try g.parameter("wg", shape: [16, 32])
         let concat = try g.parameter("wg+wu", shape: [16, 64])
         let winograd = try g.parameter("c:winograd", shape: [16])
+        // A later parameter of the same name (another type): the first one names the class.
+        let sameName = try g.parameter("wg+wu", shape: [16, 32])
         let out = try g.matmul(h, plain)
-        try g.setOutputs([out, concat, winograd])
+        try g.setOutputs([out, concat, winograd, sameName])
         let encoding = try GraphEncoding(g, structure: try FusionError.checkStructure(of: g), into: EGraph(),
                                          language: FusionLanguage())
+        #expect(encoding.enodeOf[sameName.index] != encoding.enodeOf[concat.index])
         #expect(encoding.parameterClasses == ["wg+wu": EClassID(encoding.enodeOf[concat.index]),
                                               "c:winograd": EClassID(encoding.enodeOf[winograd.index])])
     }
