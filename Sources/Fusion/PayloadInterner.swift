@@ -4,11 +4,12 @@ import TensorGraph
 /// output types, each an open-addressing table of ids keyed by a cheap integer hash and
 /// verified by equality.
 ///
-/// A key is hashed from integers only: the operator id, the interned type id, the op's
-/// parameters (float bits, counts) and, for `Parameter` and `Input`, the UTF-8 bytes of
-/// the name read in place. A hit is confirmed by comparing the stored payload's operator
-/// and type ids and, for ops with parameters, the op values, so the hash only decides how
-/// fast an entry is found, never which id it gets: ids are handed out in first-seen order.
+/// A key is hashed from integers only: the operator id, the output type's dtype, rank and
+/// dimensions (its type id above rank 3), the op's parameters (packed bits, or a hash of
+/// them) and, for `Parameter` and `Input`, the UTF-8 bytes of the name read in place. A
+/// hit is confirmed by comparing the stored compact key and, when the key does not pack
+/// the parameters exactly, the op values, so the hash only decides how fast an entry is
+/// found, never which id it gets: ids are handed out in first-seen order.
 struct PayloadInterner {
     /// Interned payloads, indexed by payload id.
     private(set) var payloads: [FusionLanguage.Payload] = []
