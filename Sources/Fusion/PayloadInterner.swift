@@ -120,6 +120,12 @@ struct PayloadInterner {
     mutating func typeID(_ type: TensorType) -> UInt32 {
         let key = Self.typeKey(type)
         guard key.isComplete else { return typeIDOfHighRank(type, key: key) }
+        return typeID(type, completeKey: key)
+    }
+
+    /// ``typeID(_:)`` for a type whose complete key is known.
+    @inline(__always)
+    private mutating func typeID(_ type: TensorType, completeKey key: TypeKey) -> UInt32 {
         let hash = Self.hash(key)
         let mask = typeSlots.count - 1
         var slot = Int(hash) & mask
@@ -328,8 +334,11 @@ struct PayloadInterner {
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
         let id = UInt64(payloads.count)
-        let typeID = key.operatorAndType & StoredKey.byTypeID == StoredKey.byTypeID
-            ? UInt32(truncatingIfNeeded: key.d0) : typeID(type)
+        // The stored key holds the type id, or the type's complete key.
+        let dtypeAndRank = key.operatorAndType & StoredKey.byTypeID
+        let typeID = dtypeAndRank == StoredKey.byTypeID
+            ? UInt32(truncatingIfNeeded: key.d0)
+            : typeID(type, completeKey: TypeKey(dtypeAndRank: dtypeAndRank, d0: key.d0, d1: key.d1, d2: key.d2))
         payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: typeID, operatorID: key.operator))
         payloadKeys.append(key)
         return id
