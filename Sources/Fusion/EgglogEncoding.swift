@@ -32,40 +32,53 @@ enum EgglogEncoding {
     /// Live node indices in a topological order: Kahn's algorithm with a FIFO queue seeded
     /// in id order, so an already ordered graph keeps id order. Nodes on a cycle (an
     /// invalid graph) come last, in id order.
+    ///
+    /// - Complexity: O(n + total inputs).
     static func topologicalOrder(_ graph: Graph) -> [Int] {
         let nodes = graph.nodes
         var live: [Int] = []
         live.reserveCapacity(nodes.count)
         var ordered = true
         for index in nodes.indices {
-            let inputs = nodes[index].inputs
             if nodes[index].isNop { continue }
             live.append(index)
-            for input in inputs where input.index >= index { ordered = false }
+            for input in nodes[index].inputs where input.index >= index { ordered = false }
         }
         if ordered { return live }
+        // Each node's live users, in id order, in one flat array (users of node i are
+        // users[start[i] ..< start[i + 1]]).
         var pending = [Int](repeating: 0, count: nodes.count)
-        var users = [[Int]](repeating: [], count: nodes.count)
-        for node in nodes where !node.isNop {
-            for input in node.inputs where input.index < nodes.count && !nodes[input.index].isNop {
-                pending[node.id.index] += 1
-                users[input.index].append(node.id.index)
+        var start = [Int](repeating: 0, count: nodes.count + 1)
+        for index in live {
+            for input in nodes[index].inputs where input.index < nodes.count && !nodes[input.index].isNop {
+                pending[index] += 1
+                start[input.index + 1] += 1
             }
         }
-        var queue = nodes.indices.filter { !nodes[$0].isNop && pending[$0] == 0 }
+        for i in 0..<nodes.count { start[i + 1] += start[i] }
+        var fill = start
+        var users = [Int](repeating: 0, count: start[nodes.count])
+        for index in live {
+            for input in nodes[index].inputs where input.index < nodes.count && !nodes[input.index].isNop {
+                users[fill[input.index]] = index
+                fill[input.index] += 1
+            }
+        }
+        var queue = live.filter { pending[$0] == 0 }
+        queue.reserveCapacity(live.count)
         var head = 0
         while head < queue.count {
             let index = queue[head]
             head += 1
-            for user in users[index] {
+            for user in users[start[index] ..< start[index + 1]] {
                 pending[user] -= 1
                 if pending[user] == 0 { queue.append(user) }
             }
         }
-        if queue.count < nodes.count {
+        if queue.count < live.count {
             var placed = [Bool](repeating: false, count: nodes.count)
             for index in queue { placed[index] = true }
-            for index in nodes.indices where !placed[index] && !nodes[index].isNop { queue.append(index) }
+            for index in live where !placed[index] { queue.append(index) }
         }
         return queue
     }

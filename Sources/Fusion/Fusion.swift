@@ -60,6 +60,8 @@ public enum Fusion {
     }
 
     private static func log(_ report: OptimizeReport, _ logger: Logger) {
+        // The per-kind counts are computed only when they would be logged.
+        guard logger.logLevel <= .debug else { return }
         logger.debug("optimize: \(report.fusions.count) fusions, \(report.nodesBefore) nodes -> \(report.nodesAfter) active",
                      metadata: ["strategy": "\(report.strategy.rawValue)"])
         for (label, count) in report.rulesFired { logger.debug("  \(count)x \(label)") }

@@ -110,7 +110,8 @@ struct GraphEncoding {
         }
         var parameters: [String: EClassID] = [:]
         parameters.reserveCapacity(derivedLooking.count)
-        for (index, name) in derivedLooking where parameters[name] == nil {
+        // The first node of each name wins: assigned last, walking backwards (one hash each).
+        for (index, name) in derivedLooking.reversed() {
             parameters[name] = EClassID(enodeOf[index])
         }
         self.enodeOf = enodeOf

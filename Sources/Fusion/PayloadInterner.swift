@@ -4,11 +4,12 @@ import TensorGraph
 /// output types, each an open-addressing table of ids keyed by a cheap integer hash and
 /// verified by equality.
 ///
-/// A key is hashed from integers only: the operator id, the interned type id, the op's
-/// parameters (float bits, counts) and, for `Parameter` and `Input`, the UTF-8 bytes of
-/// the name read in place. A hit is confirmed by comparing the stored payload's operator
-/// and type ids and, for ops with parameters, the op values, so the hash only decides how
-/// fast an entry is found, never which id it gets: ids are handed out in first-seen order.
+/// A key is hashed from integers only: the operator id, the output type's dtype, rank and
+/// dimensions (its type id above rank 3), the op's parameters (packed bits, or a hash of
+/// them) and, for `Parameter` and `Input`, the UTF-8 bytes of the name read in place. A
+/// hit is confirmed by comparing the stored compact key and, when the key does not pack
+/// the parameters exactly, the op values, so the hash only decides how fast an entry is
+/// found, never which id it gets: ids are handed out in first-seen order.
 struct PayloadInterner {
     /// Interned payloads, indexed by payload id.
     private(set) var payloads: [FusionLanguage.Payload] = []
@@ -119,6 +120,12 @@ struct PayloadInterner {
     mutating func typeID(_ type: TensorType) -> UInt32 {
         let key = Self.typeKey(type)
         guard key.isComplete else { return typeIDOfHighRank(type, key: key) }
+        return typeID(type, completeKey: key)
+    }
+
+    /// ``typeID(_:)`` for a type whose complete key is known.
+    @inline(__always)
+    private mutating func typeID(_ type: TensorType, completeKey key: TypeKey) -> UInt32 {
         let hash = Self.hash(key)
         let mask = typeSlots.count - 1
         var slot = Int(hash) & mask
@@ -218,7 +225,7 @@ struct PayloadInterner {
     mutating func payload(_ op: Op, _ type: TensorType) -> UInt64 {
         let key = Self.key(op)
         let stored = storedKey(key, type)
-        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored, op)
+        let (found, hash, slot) = key.kind == .exact ? findExact(stored) : find(stored) { $0 == op }
         if let found { return found }
         let id = append(op, type, key: stored)
         insert(id, hash: hash, at: slot)
@@ -259,7 +266,8 @@ struct PayloadInterner {
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
             return append(node.pointee.op, node.pointee.type, key: key)
         }
-        let (found, hash, slot) = find(key, node.pointee.op)
+        // The node's op is compared (and so copied) only on a full key match.
+        let (found, hash, slot) = find(key) { $0 == node.pointee.op }
         if let found { return found }
         let id = append(node.pointee.op, node.pointee.type, key: key)
         insert(id, hash: hash, at: slot)
@@ -296,9 +304,10 @@ struct PayloadInterner {
         }
     }
 
-    /// The payload with key `key` and op `op`, or else the key's hash and the empty slot
-    /// where it goes.
-    private func find(_ key: StoredKey, _ op: Op) -> (found: UInt64?, hash: UInt32, slot: Int) {
+    /// The payload with key `key` whose op satisfies `sameOp`, or else the key's hash and
+    /// the empty slot where it goes.
+    @inline(__always)
+    private func find(_ key: StoredKey, sameOp: (Op) -> Bool) -> (found: UInt64?, hash: UInt32, slot: Int) {
         let hash = Self.hash(key)
         let mask = payloadSlots.count - 1
         var slot = Int(hash) & mask
@@ -307,7 +316,7 @@ struct PayloadInterner {
             if entry == 0 { return (nil, hash, slot) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloadKeys[id] == key, payloads[id].op == op { return (UInt64(id), hash, slot) }
+                if payloadKeys[id] == key, sameOp(payloads[id].op) { return (UInt64(id), hash, slot) }
             }
             slot = (slot + 1) & mask
         }
@@ -325,8 +334,11 @@ struct PayloadInterner {
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
         let id = UInt64(payloads.count)
-        let typeID = key.operatorAndType & StoredKey.byTypeID == StoredKey.byTypeID
-            ? UInt32(truncatingIfNeeded: key.d0) : typeID(type)
+        // The stored key holds the type id, or the type's complete key.
+        let dtypeAndRank = key.operatorAndType & StoredKey.byTypeID
+        let typeID = dtypeAndRank == StoredKey.byTypeID
+            ? UInt32(truncatingIfNeeded: key.d0)
+            : typeID(type, completeKey: TypeKey(dtypeAndRank: dtypeAndRank, d0: key.d0, d1: key.d1, d2: key.d2))
         payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: typeID, operatorID: key.operator))
         payloadKeys.append(key)
         return id

@@ -139,10 +139,13 @@ import TensorGraph
         let plain = try g.parameter("wg", shape: [16, 32])
         let concat = try g.parameter("wg+wu", shape: [16, 64])
         let winograd = try g.parameter("c:winograd", shape: [16])
+        // A later parameter of the same name (another type): the first one names the class.
+        let sameName = try g.parameter("wg+wu", shape: [16, 32])
         let out = try g.matmul(h, plain)
-        try g.setOutputs([out, concat, winograd])
+        try g.setOutputs([out, concat, winograd, sameName])
         let encoding = try GraphEncoding(g, structure: try FusionError.checkStructure(of: g), into: EGraph(),
                                          language: FusionLanguage())
+        #expect(encoding.enodeOf[sameName.index] != encoding.enodeOf[concat.index])
         #expect(encoding.parameterClasses == ["wg+wu": EClassID(encoding.enodeOf[concat.index]),
                                               "c:winograd": EClassID(encoding.enodeOf[winograd.index])])
     }
@@ -210,6 +213,24 @@ import TensorGraph
         #expect(throws: FusionError(.inputIsNop, node: c, message: "input 0 is node \(y), a Nop")) {
             try FusionError.checkStructure(of: h)
         }
+    }
+
+    @Test func kahnOrderWithForwardReferencesNopsAndACycle() throws {
+        var g = Graph()
+        let x = try g.input("x", shape: [2, 2])      // 0
+        let a = try g.relu(x)                        // 1, will read d (forward)
+        let b = try g.neg(x)                         // 2
+        let dead = try g.tanh(x)                     // 3, a Nop
+        let d = try g.abs(b)                         // 4
+        let e = try g.add(a, b)                      // 5
+        g.replaceNode(a, op: .relu, inputs: [d], type: .f32([2, 2]))
+        g.makeNop(dead)
+        try g.setOutputs([e])
+        // FIFO from the sources in id order: x; then b; then d; then a; then e.
+        #expect(EgglogEncoding.topologicalOrder(g) == [x.index, b.index, d.index, a.index, e.index])
+        // A cycle a -> d -> a: its nodes come last, in id order.
+        g.replaceNode(d, op: .add, inputs: [b, a], type: .f32([2, 2]))
+        #expect(EgglogEncoding.topologicalOrder(g) == [x.index, b.index, a.index, d.index, e.index])
     }
 
     @Test func cyclesAreNamed() throws {
