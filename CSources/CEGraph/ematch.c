@@ -685,3 +685,8 @@ eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint
     *merged = merges;
     return EG_OK;
 }
+
+uint32_t eg_matcher_root_count(const eg_matcher *m, uint32_t op) {
+    if (!m || op >= m->op_bound) return 0;
+    return m->trivial ? m->op_offsets[op] : m->op_offsets[op + 1] - m->op_offsets[op];
+}

@@ -268,7 +268,8 @@ public final class Runner {
         let since = seminaive && rule.condition == nil ? lastSearched[r] : 0
         let limit = UInt32(clamping: nodeLimit ?? 0)
         var cursor: UInt32 = 0
-        var finished = false
+        // A snapshot without nodes of the root operator has no match: no search to run.
+        var finished = eg_matcher_root_count(matcher, lhs.rootOperator.rawValue) == 0
         var searchTime = 0.0, applyTime = 0.0
         var found = 0, applied = 0, merged = 0
         var limitHit = false

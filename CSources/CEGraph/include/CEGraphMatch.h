@@ -110,6 +110,10 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
                    const uint8_t *mask, uint32_t node_limit, uint32_t *processed,
                    uint32_t *merged, bool *limit_hit);
 
+/** How many nodes of operator `op` the current snapshot holds (the roots a pattern with
+ *  that root operator would try); 0 without a snapshot. O(1). */
+uint32_t eg_matcher_root_count(const eg_matcher *m, uint32_t op);
+
 /** Like `eg_apply`, with every union deferred to the end of the batch (each row's nodes are
  *  added against the graph as the previous batches left it, as a custom applier that
  *  returns its unions would), and with probes: for each row whose right-hand side root
