@@ -127,17 +127,8 @@ struct PayloadInterner {
     @inline(__always)
     private mutating func typeID(_ type: TensorType, completeKey key: TypeKey) -> UInt32 {
         let hash = Self.hash(key)
-        let mask = typeSlots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let entry = typeSlots[slot]
-            if entry == 0 { break }
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if typeKeys[id] == key { return UInt32(id) }
-            }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = Self.probe(typeSlots, hash: hash) { typeKeys[$0] == key }
+        if let found { return UInt32(found) }
         return insertType(type, key: key, hash: hash, at: slot)
     }
 
@@ -145,17 +136,8 @@ struct PayloadInterner {
     @inline(never)
     private mutating func typeIDOfHighRank(_ type: TensorType, key: TypeKey) -> UInt32 {
         let hash = Self.hash(type)
-        let mask = typeSlots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let entry = typeSlots[slot]
-            if entry == 0 { break }
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if typeKeys[id] == key, types[id] == type { return UInt32(id) }
-            }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = Self.probe(typeSlots, hash: hash) { typeKeys[$0] == key && types[$0] == type }
+        if let found { return UInt32(found) }
         return insertType(type, key: key, hash: hash, at: slot)
     }
 
@@ -291,17 +273,8 @@ struct PayloadInterner {
     @inline(__always)
     private func findExact(_ key: StoredKey) -> (found: UInt64?, hash: UInt32, slot: Int) {
         let hash = Self.hash(key)
-        let mask = payloadSlots.count - 1
-        var slot = Int(hash) & mask
-        while true {
-            let entry = payloadSlots[slot]
-            if entry == 0 { return (nil, hash, slot) }
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
-                let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloadKeys[id] == key { return (UInt64(id), hash, slot) }
-            }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = Self.probe(payloadSlots, hash: hash) { payloadKeys[$0] == key }
+        return (found.map(UInt64.init), hash, slot)
     }
 
     /// The payload with key `key` whose op satisfies `sameOp`, or else the key's hash and
@@ -309,14 +282,25 @@ struct PayloadInterner {
     @inline(__always)
     private func find(_ key: StoredKey, sameOp: (Op) -> Bool) -> (found: UInt64?, hash: UInt32, slot: Int) {
         let hash = Self.hash(key)
-        let mask = payloadSlots.count - 1
+        let (found, slot) = Self.probe(payloadSlots, hash: hash) { payloadKeys[$0] == key && sameOp(payloads[$0].op) }
+        return (found.map(UInt64.init), hash, slot)
+    }
+
+    /// Probes an open-addressing table whose entries are `hash << 32 | (id + 1)` (0:
+    /// empty) for an id stored under `hash` that `matches`: that id, or else the empty
+    /// slot where an entry for `hash` goes. The type and payload tables share it.
+    ///
+    /// - Complexity: O(1) expected at the tables' load (at most one half).
+    @inline(__always)
+    private static func probe(_ slots: [UInt64], hash: UInt32, matches: (Int) -> Bool) -> (found: Int?, slot: Int) {
+        let mask = slots.count - 1
         var slot = Int(hash) & mask
         while true {
-            let entry = payloadSlots[slot]
-            if entry == 0 { return (nil, hash, slot) }
+            let entry = slots[slot]
+            if entry == 0 { return (nil, slot) }
             if UInt32(truncatingIfNeeded: entry >> 32) == hash {
                 let id = Int(UInt32(truncatingIfNeeded: entry)) - 1
-                if payloadKeys[id] == key, sameOp(payloads[id].op) { return (UInt64(id), hash, slot) }
+                if matches(id) { return (id, slot) }
             }
             slot = (slot + 1) & mask
         }
