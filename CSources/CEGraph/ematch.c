@@ -458,6 +458,19 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
 
 enum { PREFETCH_AHEAD = 8, PREFETCH_NODES = 8, PREFETCH_ARITY = 4 };
 
+/* The payload of a right-hand-side node record (operator, arity, payload mode, two payload
+ * words, children): its literal, or the one the match row holds at the recorded column. */
+static inline uint64_t rhs_payload(const uint32_t *node, const uint32_t *row) {
+    return node[2] == EG_PAYLOAD_EQUAL ? ((uint64_t)node[4] << 32 | node[3])
+                                       : ((uint64_t)row[node[3] + 1] << 32 | row[node[3]]);
+}
+
+/* A right-hand-side reference: with the high bit set, the class of the row's k-th new
+ * node (temps[k]); otherwise a match column. */
+static inline uint32_t rhs_ref(uint32_t src, const uint32_t *temps, const uint32_t *row) {
+    return (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+}
+
 /* Prefetches the hashcons home slots of a row's leaf-level right-hand-side nodes. Only a
  * hint: it mirrors the hashcons's slot choice (hashcons.c: multiply-shift of the low 32
  * bits of eg_hash_node), and a mismatch would cost speed, never correctness. */
@@ -467,10 +480,8 @@ static void prefetch_rhs(eg_egraph *g, const uint32_t *rhs, const uint32_t *leaf
     if (cap == 0) return;
     for (uint32_t k = 0; k < n_leaf; k++) {
         const uint32_t *node = rhs + leaf_at[k];
-        uint32_t op = node[0], arity = node[1], pmode = node[2];
-        uint64_t payload = pmode == EG_PAYLOAD_EQUAL
-            ? ((uint64_t)node[4] << 32 | node[3])
-            : ((uint64_t)row[node[3] + 1] << 32 | row[node[3]]);
+        uint32_t op = node[0], arity = node[1];
+        uint64_t payload = rhs_payload(node, row);
         uint32_t canon[PREFETCH_ARITY];
         for (uint32_t a = 0; a < arity; a++) canon[a] = eg_find_root(g, row[node[5 + a]]);
         uint64_t hash = eg_hash_node(op, payload, canon, arity);
@@ -478,6 +489,35 @@ static void prefetch_rhs(eg_egraph *g, const uint32_t *rhs, const uint32_t *leaf
         __builtin_prefetch(g->hc_ctrl + home);
         __builtin_prefetch(g->hc_slots + home);
     }
+}
+
+/* Validates a right-hand-side node list starting at word `i` (n_nodes nodes, children from
+ * match words below `stride` or, when `nested`, earlier nodes). Returns the word after the
+ * last node, or 0 when malformed. */
+static uint32_t check_rhs_nodes(const uint32_t *rhs, uint32_t len, uint32_t i, uint32_t n_nodes,
+                                uint32_t stride, bool nested, uint32_t *max_arity) {
+    for (uint32_t k = 0; k < n_nodes; k++) {
+        if (i + 5 > len) return 0;
+        uint32_t arity = rhs[i + 1], pmode = rhs[i + 2];
+        if (pmode != EG_PAYLOAD_EQUAL && pmode != EG_PAYLOAD_BIND) return 0;
+        if (pmode == EG_PAYLOAD_BIND && rhs[i + 3] + 1 >= stride) return 0;
+        if ((uint64_t)i + 5 + arity > len) return 0;
+        for (uint32_t a = 0; a < arity; a++) {
+            uint32_t src = rhs[i + 5 + a];
+            if (src & 0x80000000u) { if (!nested || (src & 0x7FFFFFFFu) >= k) return 0; }
+            else if (src >= stride) return 0;
+        }
+        if (arity > *max_arity) *max_arity = arity;
+        i += 5 + arity;
+    }
+    return i;
+}
+
+/* Validates a whole right-hand side: its node list (from word 2) and its root reference. */
+static bool check_rhs(const uint32_t *rhs, uint32_t rhs_len, uint32_t stride, uint32_t *max_arity) {
+    uint32_t n_nodes = rhs[0], root = rhs[1];
+    if (check_rhs_nodes(rhs, rhs_len, 2, n_nodes, stride, true, max_arity) != rhs_len) return false;
+    return (root & 0x80000000u) ? (root & 0x7FFFFFFFu) < n_nodes : root < stride;
 }
 
 eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
@@ -489,27 +529,7 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
     uint32_t n_nodes = rhs[0];
     /* Validate once, and size the scratch: one class per rhs node plus the widest child list. */
     uint32_t max_arity = 0;
-    {
-        uint32_t i = 2;
-        for (uint32_t k = 0; k < n_nodes; k++) {
-            if (i + 5 > rhs_len) return EG_ERR_BAD_ARGUMENT;
-            uint32_t arity = rhs[i + 1], pmode = rhs[i + 2];
-            if (pmode != EG_PAYLOAD_EQUAL && pmode != EG_PAYLOAD_BIND) return EG_ERR_BAD_ARGUMENT;
-            if (pmode == EG_PAYLOAD_BIND && rhs[i + 3] + 1 >= stride) return EG_ERR_BAD_ARGUMENT;
-            if ((uint64_t)i + 5 + arity > rhs_len) return EG_ERR_BAD_ARGUMENT;
-            for (uint32_t a = 0; a < arity; a++) {
-                uint32_t src = rhs[i + 5 + a];
-                if (src & 0x80000000u) { if ((src & 0x7FFFFFFFu) >= k) return EG_ERR_BAD_ARGUMENT; }
-                else if (src >= stride) return EG_ERR_BAD_ARGUMENT;
-            }
-            if (arity > max_arity) max_arity = arity;
-            i += 5 + arity;
-        }
-        if (i != rhs_len) return EG_ERR_BAD_ARGUMENT;
-        uint32_t root = rhs[1];
-        if (root & 0x80000000u) { if ((root & 0x7FFFFFFFu) >= n_nodes) return EG_ERR_BAD_ARGUMENT; }
-        else if (root >= stride) return EG_ERR_BAD_ARGUMENT;
-    }
+    if (!check_rhs(rhs, rhs_len, stride, &max_arity)) return EG_ERR_BAD_ARGUMENT;
     size_t need = (size_t)n_nodes + max_arity + 1;
     size_t cap = m->scratch_cap;
     uint32_t *scratch = grow(&m->mem, m->scratch, &cap, need, sizeof(uint32_t));
@@ -546,17 +566,15 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
         uint32_t row_first = g->n; /* nodes from here on were added by this row */
         uint32_t i = 2;
         for (uint32_t k = 0; k < n_nodes; k++) {
-            uint32_t op = rhs[i], arity = rhs[i + 1], pmode = rhs[i + 2];
-            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
-                ? ((uint64_t)rhs[i + 4] << 32 | rhs[i + 3])
-                : ((uint64_t)row[rhs[i + 3] + 1] << 32 | row[rhs[i + 3]]);
+            uint32_t op = rhs[i], arity = rhs[i + 1];
+            uint64_t payload = rhs_payload(rhs + i, row);
             /* A child that is the newest node, added by this row, has no parents yet, so
              * the node cannot exist: it is appended without a hashcons lookup. */
             bool absent = false;
             uint32_t newest = g->n - 1;
             for (uint32_t a = 0; a < arity; a++) {
                 uint32_t src = rhs[i + 5 + a];
-                uint32_t kid = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+                uint32_t kid = rhs_ref(src, temps, row);
                 kids[a] = kid;
                 if ((src & 0x80000000u) && kid == newest && kid >= row_first) absent = true;
             }
@@ -569,7 +587,7 @@ eg_status eg_apply(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rh
             i += 5 + arity;
         }
         uint32_t root = rhs[1];
-        uint32_t result = (root & 0x80000000u) ? temps[root & 0x7FFFFFFFu] : row[root];
+        uint32_t result = rhs_ref(root, temps, row);
         bool did = false;
         st = eg_union(g, row[0], result, NULL, &did);
         if (st != EG_OK) goto out;
@@ -584,28 +602,6 @@ out:
     return st;
 }
 
-/* Validates a right-hand-side node list starting at word `i` (n_nodes nodes, children from
- * match words below `stride` or, when `nested`, earlier nodes). Returns the word after the
- * last node, or 0 when malformed. */
-static uint32_t check_rhs_nodes(const uint32_t *rhs, uint32_t len, uint32_t i, uint32_t n_nodes,
-                                uint32_t stride, bool nested, uint32_t *max_arity) {
-    for (uint32_t k = 0; k < n_nodes; k++) {
-        if (i + 5 > len) return 0;
-        uint32_t arity = rhs[i + 1], pmode = rhs[i + 2];
-        if (pmode != EG_PAYLOAD_EQUAL && pmode != EG_PAYLOAD_BIND) return 0;
-        if (pmode == EG_PAYLOAD_BIND && rhs[i + 3] + 1 >= stride) return 0;
-        if ((uint64_t)i + 5 + arity > len) return 0;
-        for (uint32_t a = 0; a < arity; a++) {
-            uint32_t src = rhs[i + 5 + a];
-            if (src & 0x80000000u) { if (!nested || (src & 0x7FFFFFFFu) >= k) return 0; }
-            else if (src >= stride) return 0;
-        }
-        if (arity > *max_arity) *max_arity = arity;
-        i += 5 + arity;
-    }
-    return i;
-}
-
 eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint32_t rhs_len,
                           const uint32_t *probes, uint32_t probes_len,
                           const uint32_t *matches, uint32_t count, uint32_t stride,
@@ -615,13 +611,11 @@ eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint
         || !merged || stride == 0)
         return EG_ERR_BAD_ARGUMENT;
     uint32_t n_nodes = rhs[0], n_probes = probes[0], max_arity = 0;
-    if (check_rhs_nodes(rhs, rhs_len, 2, n_nodes, stride, true, &max_arity) != rhs_len) return EG_ERR_BAD_ARGUMENT;
+    if (!check_rhs(rhs, rhs_len, stride, &max_arity)) return EG_ERR_BAD_ARGUMENT;
     if (check_rhs_nodes(probes, probes_len, 1, n_probes, stride, false, &max_arity) != probes_len)
         return EG_ERR_BAD_ARGUMENT;
     if (n_probes > 0 && count > 0 && !probe_classes) return EG_ERR_BAD_ARGUMENT;
     uint32_t root = rhs[1];
-    if (root & 0x80000000u) { if ((root & 0x7FFFFFFFu) >= n_nodes) return EG_ERR_BAD_ARGUMENT; }
-    else if (root >= stride) return EG_ERR_BAD_ARGUMENT;
     /* Scratch: one class per rhs node, the widest child list, and the row results. */
     size_t need = (size_t)n_nodes + max_arity + 1 + count;
     size_t cap = m->scratch_cap;
@@ -641,19 +635,17 @@ eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint
         uint32_t row_first = g->n;
         uint32_t i = 2;
         for (uint32_t k = 0; k < n_nodes; k++) {
-            uint32_t op = rhs[i], arity = rhs[i + 1], pmode = rhs[i + 2];
-            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
-                ? ((uint64_t)rhs[i + 4] << 32 | rhs[i + 3])
-                : ((uint64_t)row[rhs[i + 3] + 1] << 32 | row[rhs[i + 3]]);
+            uint32_t op = rhs[i], arity = rhs[i + 1];
+            uint64_t payload = rhs_payload(rhs + i, row);
             for (uint32_t a = 0; a < arity; a++) {
                 uint32_t src = rhs[i + 5 + a];
-                kids[a] = (src & 0x80000000u) ? temps[src & 0x7FFFFFFFu] : row[src];
+                kids[a] = rhs_ref(src, temps, row);
             }
             st = eg_add(g, op, payload, kids, arity, &temps[k]);
             if (st != EG_OK) return st;
             i += 5 + arity;
         }
-        uint32_t result = (root & 0x80000000u) ? temps[root & 0x7FFFFFFFu] : row[root];
+        uint32_t result = rhs_ref(root, temps, row);
         results[r] = result;
         /* With unions deferred, a node this row created is its own class. */
         bool fresh = (root & 0x80000000u) && result >= row_first;
@@ -662,10 +654,8 @@ eg_status eg_apply_probed(eg_matcher *m, eg_egraph *g, const uint32_t *rhs, uint
         uint32_t *out = probe_classes + (size_t)r * n_probes;
         uint32_t j = 1;
         for (uint32_t k = 0; k < n_probes; k++) {
-            uint32_t op = probes[j], arity = probes[j + 1], pmode = probes[j + 2];
-            uint64_t payload = pmode == EG_PAYLOAD_EQUAL
-                ? ((uint64_t)probes[j + 4] << 32 | probes[j + 3])
-                : ((uint64_t)row[probes[j + 3] + 1] << 32 | row[probes[j + 3]]);
+            uint32_t op = probes[j], arity = probes[j + 1];
+            uint64_t payload = rhs_payload(probes + j, row);
             for (uint32_t a = 0; a < arity; a++) kids[a] = row[probes[j + 5 + a]];
             uint32_t c = EG_NONE;
             st = eg_lookup(g, op, payload, kids, arity, &c);
