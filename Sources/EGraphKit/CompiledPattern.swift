@@ -133,23 +133,12 @@ struct CompiledPattern {
                 p0 = UInt32(truncatingIfNeeded: v)
                 p1 = UInt32(truncatingIfNeeded: v >> 32)
             }
-            let base = nextRegister
-            nextRegister += children.count
-            guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
-            code.append(UInt32(EG_OP_BIND))
-            code.append(input.map(UInt32.init) ?? EG_NONE_U32)
-            code.append(op.rawValue)
-            code.append(UInt32(children.count))
-            code.append(pmode)
-            code.append(p0)
-            code.append(p1)
-            code.append(UInt32(base))
+            let base = try appendBind(&code, nextRegister: &nextRegister, input: input, op: op.rawValue,
+                                      arity: children.count, pmode: pmode, p0: p0, p1: p1)
             for i in children.indices {
                 guard case .variable(let k) = children[i] else { continue }
                 if classSeen & (1 << UInt64(k)) != 0 {
-                    code.append(UInt32(EG_OP_COMPARE))
-                    code.append(UInt32(register(of: k)))
-                    code.append(UInt32(base + i))
+                    appendCompare(&code, register(of: k), base + i)
                 } else {
                     setRegister(of: k, base + i)
                 }
@@ -214,11 +203,8 @@ struct CompiledPattern {
                 p0 = UInt32(truncatingIfNeeded: payload)
                 p1 = UInt32(truncatingIfNeeded: payload >> 32)
             }
-            let base = nextRegister
-            nextRegister += children.count
-            guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
-            code += [UInt32(EG_OP_BIND), input.map(UInt32.init) ?? EG_NONE_U32, op.rawValue,
-                     UInt32(children.count), pmode, p0, p1, UInt32(base)]
+            let base = try appendBind(&code, nextRegister: &nextRegister, input: input, op: op.rawValue,
+                                      arity: children.count, pmode: pmode, p0: p0, p1: p1)
             for (i, child) in children.enumerated() {
                 guard case .variable(let variable) = child else { continue }
                 let register = base + i
@@ -226,7 +212,7 @@ struct CompiledPattern {
                     throw PatternError("variable '\(variable)' is used both as a literal and as an e-class")
                 }
                 if let earlier = classRegister[variable] {
-                    code += [UInt32(EG_OP_COMPARE), UInt32(earlier), UInt32(register)]
+                    appendCompare(&code, earlier, register)
                 } else {
                     classRegister[variable] = register
                     classNames.append(variable)
@@ -241,3 +227,32 @@ struct CompiledPattern {
 
 /// `EG_NONE` as a Swift constant (the macro's cast does not import).
 let EG_NONE_U32: UInt32 = 0xFFFF_FFFF
+
+/// Appends the matcher's node step (`BIND input op arity payload-mode p0 p1 base`) for a
+/// node with `arity` children, whose classes go to registers `base..<base + arity`, taken
+/// from `nextRegister`. Returns `base`.
+///
+/// - Throws: ``PatternError`` when the pattern needs more than 255 child registers.
+private func appendBind(_ code: inout [UInt32], nextRegister: inout Int, input: Int?, op: UInt32, arity: Int,
+                        pmode: UInt32, p0: UInt32, p1: UInt32) throws(PatternError) -> Int {
+    let base = nextRegister
+    nextRegister += arity
+    guard nextRegister <= 256 else { throw PatternError("pattern too large (more than 255 child positions)") }
+    code.append(UInt32(EG_OP_BIND))
+    code.append(input.map(UInt32.init) ?? EG_NONE_U32)
+    code.append(op)
+    code.append(UInt32(arity))
+    code.append(pmode)
+    code.append(p0)
+    code.append(p1)
+    code.append(UInt32(base))
+    return base
+}
+
+/// Appends the matcher's check that registers `first` and `second` hold the same class (a
+/// class variable used twice).
+private func appendCompare(_ code: inout [UInt32], _ first: Int, _ second: Int) {
+    code.append(UInt32(EG_OP_COMPARE))
+    code.append(UInt32(first))
+    code.append(UInt32(second))
+}
