@@ -31,6 +31,9 @@ struct OptimizeBenchCommand: ParsableCommand {
     @Option(help: "training or inference (inference also enables GroupNorm+Silu and Winograd).")
     var mode: OptimizationMode = .training
 
+    @Option(help: "Time only this strategy on --graph (default: both).")
+    var strategy: OptimizationStrategy?
+
     @Option(help: "Write the egglog program of --graph (the original encoding) to this file.")
     var writeEgglog: String?
 
@@ -46,7 +49,7 @@ struct OptimizeBenchCommand: ParsableCommand {
             if let writeEgglog {
                 try Fusion.dumpEgglogProgram(input).write(toFile: writeEgglog, atomically: true, encoding: .utf8)
             }
-            for strategy in [OptimizationStrategy.egraph, .patterns] {
+            for strategy in strategy.map({ [$0] }) ?? [OptimizationStrategy.egraph, .patterns] {
                 measure(input, label: name, strategy: strategy, runs: runs, warmup: warmup)
             }
         }
@@ -114,3 +117,4 @@ struct OptimizeBenchCommand: ParsableCommand {
 }
 
 extension OptimizationMode: ExpressibleByArgument {}
+extension OptimizationStrategy: ExpressibleByArgument {}
