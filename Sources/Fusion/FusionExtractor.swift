@@ -54,7 +54,7 @@ struct FusionExtractor {
     ///   - canonical: the canonical class of every e-node id (``canonicalClasses(_:)``).
     ///   - absorbed: for fused e-nodes, the producer classes each absorbs (any ids).
     init(storage: ENodeStorage, canonical: [UInt32], originalCount: Int, ownCost: [Double], roots: [UInt32],
-         absorbed: [UInt32: [EClassID]] = [:], maxPasses: Int = 8)
+         absorbed: AbsorbedProducers = AbsorbedProducers(), maxPasses: Int = 8)
     {
         let count = storage.count
         let edges = storage.children.count
@@ -66,19 +66,22 @@ struct FusionExtractor {
             initialized = edges
         }
 
-        // The absorbed classes of each e-node, flat (CSR).
+        // The absorbed classes of each e-node, flat (CSR). A node's last record holds its
+        // count; an earlier record of another length is skipped, one of the same length
+        // is overwritten by the later one (the last record wins).
         var absorbedStart = [UInt32](repeating: 0, count: count + 1)
         var absorbedList: [UInt32] = []
         if !absorbed.isEmpty {
-            for (node, classes) in absorbed where Int(node) < count { absorbedStart[Int(node) + 1] = UInt32(classes.count) }
+            absorbed.forEach { node, classes in
+                if Int(node) < count { absorbedStart[Int(node) + 1] = UInt32(classes.count) }
+            }
             for n in 0..<count { absorbedStart[n + 1] += absorbedStart[n] }
             absorbedList = [UInt32](repeating: 0, count: Int(absorbedStart[count]))
-            for (node, classes) in absorbed where Int(node) < count {
-                var k = Int(absorbedStart[Int(node)])
-                for c in classes {
-                    absorbedList[k] = canonical[Int(c.rawValue)]
-                    k += 1
-                }
+            absorbed.forEach { node, classes in
+                guard Int(node) < count else { return }
+                let start = Int(absorbedStart[Int(node)])
+                guard Int(absorbedStart[Int(node) + 1]) - start == classes.count else { return }
+                for (k, c) in classes.enumerated() { absorbedList[start + k] = canonical[Int(c)] }
             }
         }
 

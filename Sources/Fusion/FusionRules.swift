@@ -15,14 +15,11 @@ final class FusionRuleContext {
     var derivedRecords: [String: DerivedParam] = [:]
     /// For each fused e-node a rule created: the classes of the producers it absorbs
     /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
-    /// node while one of these is still needed elsewhere. Filled from ``absorbedLog`` by
+    /// node while one of these is still needed elsewhere. Complete after
     /// ``finishSaturation()``.
-    private(set) var absorbed: [UInt32: [EClassID]] = [:]
-    /// The same while saturating, flat: node, class count, classes; per fused node
-    /// (nodes a custom applier created).
-    private var absorbedLog: [UInt32] = []
-    private var absorbedNodes = 0
-    /// The same, as the core reported them per batch (nodes of the replace rules).
+    private(set) var absorbed = AbsorbedProducers()
+    /// The same, as the core reported them per batch (nodes of the replace rules); moved
+    /// into ``absorbed`` by ``finishSaturation()``.
     private var createdBatches: [Rewrite.CreatedNodes] = []
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
@@ -30,13 +27,11 @@ final class FusionRuleContext {
     var concatRoots = ClassSet()
     /// The same for the Winograd rule.
     var winogradRoots = ClassSet()
-    /// Fused payloads already computed, keyed by (target op payload, source payload).
-    private var payloadCache: [PayloadPair: UInt64] = [:]
-
-    private struct PayloadPair: Hashable {
-        var tag: UInt32
-        var source: UInt64
-    }
+    /// Fused payloads already computed: (target operator, source payload, payload). A
+    /// model has few distinct pairs, so a short list scanned in order beats hashing;
+    /// past ``payloadCacheLimit`` entries the interner answers directly.
+    private var payloadCache: [(tag: UInt32, source: UInt64, payload: UInt64)] = []
+    private static let payloadCacheLimit = 32
 
     init(graph: EGraph, language: FusionLanguage, facts: ClassFactsTable,
          parameters: [String: EClassID], mayCreateParameters: Bool)
@@ -51,10 +46,9 @@ final class FusionRuleContext {
     /// The payload of `op` at the type of `source` (cached per `tag`, the target
     /// operator, when `op` has no parameters of its own).
     func payload(_ op: Op, typeOf source: UInt64, tag: UInt32) -> UInt64 {
-        let key = PayloadPair(tag: tag, source: source)
-        if let cached = payloadCache[key] { return cached }
-        let id = language.payload(op, language[source].type)
-        payloadCache[key] = id
+        for entry in payloadCache where entry.source == source && entry.tag == tag { return entry.payload }
+        let id = language.payload(op, language.types[Int(language.payloads[Int(source)].typeID)])
+        if payloadCache.count < Self.payloadCacheLimit { payloadCache.append((tag, source, id)) }
         return id
     }
 
@@ -74,17 +68,14 @@ final class FusionRuleContext {
         let before = graph.totalNodeCount
         let node = try graph.add(op: op, payload: payload, children: children)
         if Int(node.rawValue) >= before {
-            absorbedLog.append(node.rawValue)
-            let countAt = absorbedLog.count
-            absorbedLog.append(0)
-            for part in inner {
-                let found = try withClasses(part.children, batch, i) { children in
-                    try graph.lookup(op: part.op, payload: batch.payload(at: part.payload, i), children: children)
+            try absorbed.append(node: node.rawValue) { classes in
+                for part in inner {
+                    let found = try withClasses(part.children, batch, i) { children in
+                        try graph.lookup(op: part.op, payload: batch.payload(at: part.payload, i), children: children)
+                    }
+                    if let c = found { classes.append(c.rawValue) }
                 }
-                if let c = found { absorbedLog.append(c.rawValue) }
             }
-            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
-            absorbedNodes += 1
         }
         return node
     }
@@ -108,35 +99,27 @@ final class FusionRuleContext {
         }
     }
 
-    /// Builds ``absorbed`` from the log (once, at its final size). A node logged twice
-    /// keeps its last entry, as assigning the dictionary per node did.
+    /// Adds the fused nodes the core created per batch to ``absorbed`` (once, at the end,
+    /// when their number is known).
     func finishSaturation() {
-        var result: [UInt32: [EClassID]] = [:]
-        var created = absorbedNodes
-        for batch in createdBatches { created += batch.createdCount }
-        result.reserveCapacity(created)
+        // Built in a local (no access check of the property per record).
+        var log = AbsorbedProducers()
+        swap(&log, &absorbed)
+        var created = 0
+        for batch in createdBatches { created += batch.createdCount * (2 + batch.probeCount) }
+        log.reserveCapacity(created)
         for batch in createdBatches {
             for i in 0..<batch.count {
                 guard let node = batch.node(i) else { continue }
-                var classes: [EClassID] = []
-                classes.reserveCapacity(batch.probeCount)
-                for k in 0..<batch.probeCount {
-                    if let c = batch.probe(k, i) { classes.append(c) }
+                log.append(node: node.rawValue) { classes in
+                    for k in 0..<batch.probeCount {
+                        if let c = batch.probe(k, i) { classes.append(c.rawValue) }
+                    }
                 }
-                result[node.rawValue] = classes
             }
         }
+        swap(&log, &absorbed)
         createdBatches = []
-        absorbedLog.withUnsafeBufferPointer { log in
-            var k = 0
-            while k < log.count {
-                let node = log[k], count = Int(log[k + 1])
-                result[node] = (0..<count).map { EClassID(log[k + 2 + $0]) }
-                k += 2 + count
-            }
-        }
-        absorbed = result
-        absorbedLog = []
     }
 
     /// Records, for each fused node a batch created, the classes its probes (the inner
@@ -177,6 +160,42 @@ final class FusionRuleContext {
 }
 
 /// A set of class ids as a bitset (ids are dense): membership without hashing.
+/// The producer classes each fused e-node absorbs, as a flat list of records (node,
+/// class count, classes) in the order they were added. A node recorded twice keeps its
+/// last record.
+struct AbsorbedProducers {
+    /// The records, one after another.
+    private(set) var records: [UInt32] = []
+
+    /// Whether no node is recorded.
+    var isEmpty: Bool { records.isEmpty }
+
+    mutating func reserveCapacity(_ words: Int) {
+        records.reserveCapacity(records.count + words)
+    }
+
+    /// Records `node`; `fill` appends its absorbed classes (any ids).
+    mutating func append<E: Error>(node: UInt32, _ fill: (inout [UInt32]) throws(E) -> Void) throws(E) {
+        records.append(node)
+        let countAt = records.count
+        records.append(0)
+        try fill(&records)
+        records[countAt] = UInt32(records.count - countAt - 1)
+    }
+
+    /// Calls `body` with each record's node and classes, in order.
+    func forEach(_ body: (_ node: UInt32, _ classes: UnsafeBufferPointer<UInt32>) -> Void) {
+        records.withUnsafeBufferPointer { log in
+            var k = 0
+            while k < log.count {
+                let count = Int(log[k + 1])
+                body(log[k], UnsafeBufferPointer(rebasing: log[(k + 2)..<(k + 2 + count)]))
+                k += 2 + count
+            }
+        }
+    }
+}
+
 struct ClassSet {
     private var words: [UInt64] = []
 
