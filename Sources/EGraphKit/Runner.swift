@@ -92,10 +92,10 @@ public final class Runner {
                 switch rule.left {
                 case .named(let pattern): lhs = try CompiledPattern(pattern, table: table)
                 case .numbered(let pattern):
-                    guard pattern.table === table else {
+                    guard pattern.table.hasSameOperators(as: table) else {
                         throw PatternError("the left-hand side was built for another operator table")
                     }
-                    lhs = try CompiledPattern(pattern)
+                    lhs = try pattern.compiled.get()
                     payloadCount = pattern.payloadVariableCount
                 }
                 switch rule.action {
