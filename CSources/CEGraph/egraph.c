@@ -120,6 +120,7 @@ static bool eg_reserve_nodes(eg_egraph *g, uint64_t extra_nodes, uint64_t extra_
     }
     if (need_e > g->edge_cap) {
         uint32_t cap = eg_grow_capacity(g->edge_cap, need_e, 256);
+        if (cap > EG_MAX_EDGES) cap = EG_MAX_EDGES;
         if (!eg_grow_edges_to(g, cap)) return false;
     }
     return true;
@@ -177,24 +178,50 @@ uint32_t eg_op_bound(const eg_egraph *g) { return g ? g->op_bound : 0; }
 
 /* ---- adding ---- */
 
-/* Appends a new node whose children are already canonical; room must be reserved
- * (nodes, edges, hashcons, operator list). Returns its id. */
-static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
-                               const uint32_t *children, uint32_t arity, uint64_t hash) {
+/* Whether the operator index has room for one more node of `op`. */
+static inline bool eg_op_has_room(const eg_egraph *g, uint32_t op) {
+    return op < g->op_cap && g->op_lists[op].len < g->op_lists[op].cap;
+}
+
+/* Whether one more node of `op` with `arity` children fits without growing anything (node
+ * and child arrays, hashcons at load 0.8, operator index, boundaries). The capacities stay
+ * within EG_MAX_NODES and EG_MAX_EDGES, so room also means the ids and sizes fit. */
+static inline bool eg_has_room(const eg_egraph *g, uint32_t op, uint32_t arity) {
+    return g->n < g->node_cap && (uint64_t)g->edges + arity <= g->edge_cap &&
+           ((uint64_t)g->hc_full + g->hc_tombs + 1) * 5 <= (uint64_t)g->hc_cap * 4 &&
+           eg_op_has_room(g, op) && g->boundaries.len + 2 <= g->boundaries.cap;
+}
+
+/* Grows whatever one more node of `op` with `arity` children needs. May rehash the
+ * hashcons (slots from an earlier probe are then stale) and move the child array. */
+static eg_status eg_make_room(eg_egraph *g, uint32_t op, uint32_t arity) {
+    if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > EG_MAX_EDGES)
+        return EG_ERR_CAPACITY;
+    if (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
+        !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
+        !eg_vec_reserve(&g->mem, &g->boundaries, 2))
+        return EG_ERR_OUT_OF_MEMORY;
+    return EG_OK;
+}
+
+/* Appends a new node whose canonical children are already written at the end of the child
+ * array (g->children + g->edges), into hashcons slot `slot` (eg_hc_probe's for its key);
+ * room must be reserved. Returns its id. */
+static inline __attribute__((always_inline)) uint32_t eg_append_placed(eg_egraph *g, uint32_t op, uint64_t payload, uint32_t arity,
+                                 uint64_t hash, uint32_t slot) {
     uint32_t id = g->n;
-    uint32_t b = g->edges;
+    const uint32_t *children = g->children + g->edges;
     g->ops[id] = op;
     g->payloads[id] = payload;
     g->uf[id] = id;
     g->member_next[id] = id;
-    if (arity > 0) memcpy(g->children + b, children, (size_t)arity * 4);
     for (uint32_t k = 0; k < arity; k++) g->child_bits[children[k] >> 6] |= UINT64_C(1) << (children[k] & 63);
-    g->edges = b + arity;
+    g->edges += arity;
     g->child_offsets[id + 1] = g->edges;
     g->n = id + 1;
     g->live++;
     g->classes++;
-    eg_hc_insert(g, id, hash);
+    eg_hc_insert_at(g, slot, id, hash);
     eg_vec *list = &g->op_lists[op];
     list->data[list->len++] = id;
     if (op >= g->op_bound) g->op_bound = op + 1;
@@ -207,40 +234,33 @@ static uint32_t eg_append_node(eg_egraph *g, uint32_t op, uint64_t payload,
     return id;
 }
 
+/* Appends a node whose children are canonical and whose key is known to be absent; `slot`
+ * is eg_hc_probe's for the key, or EG_NONE when not probed. */
 static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
                                   const uint32_t *canon, uint32_t arity, uint64_t hash,
-                                  uint32_t *out);
+                                  uint32_t slot, uint32_t *out) {
+    if (!eg_has_room(g, op, arity)) {
+        eg_status s = eg_make_room(g, op, arity);
+        if (s != EG_OK) return s;
+        slot = EG_NONE; /* the hashcons may have been rehashed */
+    }
+    if (arity > 0) memcpy(g->children + g->edges, canon, (size_t)arity * 4);
+    if (slot == EG_NONE) slot = eg_hc_free_slot(g, hash);
+    *out = eg_append_placed(g, op, payload, arity, hash, slot);
+    return EG_OK;
+}
 
 /* Adds one node whose children are canonical. */
 static eg_status eg_add_canonical(eg_egraph *g, uint32_t op, uint64_t payload,
                                   const uint32_t *canon, uint32_t arity, uint32_t *out) {
     uint64_t hash = eg_hash_node(op, payload, canon, arity);
-    uint32_t hit = eg_hc_lookup(g, hash, op, payload, canon, arity);
+    uint32_t slot;
+    uint32_t hit = eg_hc_probe(g, hash, op, payload, canon, arity, &slot);
     if (hit != EG_NONE) {
         *out = eg_find_root(g, hit);
         return EG_OK;
     }
-    return eg_append_absent(g, op, payload, canon, arity, hash, out);
-}
-
-/* Appends a node whose children are canonical and whose key is known to be absent. */
-static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
-                                  const uint32_t *canon, uint32_t arity, uint64_t hash,
-                                  uint32_t *out) {
-    if (g->n >= EG_MAX_NODES || (uint64_t)g->edges + arity > EG_MAX_EDGES)
-        return EG_ERR_CAPACITY;
-    /* The common case needs no growth: check that inline before calling the growers. */
-    bool room = g->n < g->node_cap && (uint64_t)g->edges + arity <= g->edge_cap &&
-                ((uint64_t)g->hc_full + g->hc_tombs + 1) * 5 <= (uint64_t)g->hc_cap * 4 &&
-                op < g->op_cap && g->op_lists[op].len < g->op_lists[op].cap &&
-                g->boundaries.len + 2 <= g->boundaries.cap;
-    if (!room &&
-        (!eg_reserve_nodes(g, 1, arity) || !eg_hc_reserve_one(g) || !eg_reserve_op(g, op) ||
-         !eg_vec_reserve(&g->mem, &g->op_lists[op], 1) ||
-         !eg_vec_reserve(&g->mem, &g->boundaries, 2)))
-        return EG_ERR_OUT_OF_MEMORY;
-    *out = eg_append_node(g, op, payload, canon, arity, hash);
-    return EG_OK;
+    return eg_append_absent(g, op, payload, canon, arity, hash, slot, out);
 }
 
 eg_status eg_add(eg_egraph *g, uint32_t op, uint64_t payload, const uint32_t *children,
@@ -266,7 +286,7 @@ eg_status eg_add_after_newest(eg_egraph *g, uint32_t op, uint64_t payload,
     uint32_t canon[EG_SMALL_ARITY];
     for (uint32_t k = 0; k < arity; k++) canon[k] = eg_find_root(g, children[k]);
     return eg_append_absent(g, op, payload, canon, arity,
-                            eg_hash_node(op, payload, canon, arity), out_class);
+                            eg_hash_node(op, payload, canon, arity), EG_NONE, out_class);
 }
 
 eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
@@ -276,14 +296,12 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
     if (!g || (count > 0 && (!ops || !payloads || !child_offsets || !out_classes)))
         return EG_ERR_BAD_ARGUMENT;
     if (count == 0) return EG_OK;
-    uint32_t max_arity = 0;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t b = child_offsets[i], e = child_offsets[i + 1];
         if (ops[i] >= EG_MAX_OP || e < b || (e > b && !children)) {
             if (failed_index) *failed_index = i;
             return EG_ERR_BAD_ARGUMENT;
         }
-        if (e - b > max_arity) max_arity = e - b;
         for (uint32_t k = b; k < e; k++) {
             uint32_t c = children[k];
             bool ok = EG_IS_BATCH_REF(c) ? (c & ~UINT32_C(0x80000000)) < i : c < g->n;
@@ -293,41 +311,42 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
             }
         }
     }
-    /* Reserve generously up front so most adds need no growth check to fail. */
-    if (!eg_reserve_nodes(g, count, child_offsets[count] - child_offsets[0])) {
-        if ((uint64_t)g->n + count > EG_MAX_NODES) {
-            if (failed_index) *failed_index = 0;
-            return EG_ERR_CAPACITY;
-        }
+    /* Reserve for the whole batch up front, so that each entry only checks its operator's
+     * list; if that fails short of the id space, each entry grows what it needs. */
+    bool reserved = eg_reserve_nodes(g, count, child_offsets[count] - child_offsets[0]);
+    if (!reserved && (uint64_t)g->n + count > EG_MAX_NODES) {
+        if (failed_index) *failed_index = 0;
+        return EG_ERR_CAPACITY;
     }
-    /* Best effort: on failure the per-node reservation below still grows as needed. */
-    (void)eg_hc_reserve(g, count);
-    uint32_t small[EG_SMALL_ARITY];
-    uint32_t *canon = small;
-    if (max_arity > EG_SMALL_ARITY) {
-        canon = eg_mem_alloc(&g->mem, (size_t)max_arity * 4);
-        if (!canon) {
-            if (failed_index) *failed_index = 0;
-            return EG_ERR_OUT_OF_MEMORY;
-        }
-    }
-    eg_status s = EG_OK;
+    reserved = reserved && eg_hc_reserve(g, count) &&
+                    ((uint64_t)g->hc_full + g->hc_tombs + count) * 5 <= (uint64_t)g->hc_cap * 4 &&
+                    eg_vec_reserve(&g->mem, &g->boundaries, 2); /* one iteration: one pair */
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t b = child_offsets[i], e = child_offsets[i + 1];
-        for (uint32_t k = b; k < e; k++) {
-            uint32_t c = children[k];
-            /* An earlier entry's class is a root already: a batch only adds, never unions. */
-            canon[k - b] = EG_IS_BATCH_REF(c) ? out_classes[c & ~UINT32_C(0x80000000)]
-                                              : eg_find_root(g, c);
+        uint32_t op = ops[i], b = child_offsets[i], arity = child_offsets[i + 1] - b;
+        if (!(reserved ? eg_op_has_room(g, op) : eg_has_room(g, op, arity))) {
+            eg_status s = eg_make_room(g, op, arity);
+            if (s != EG_OK) {
+                if (failed_index) *failed_index = i;
+                return s;
+            }
         }
-        s = eg_add_canonical(g, ops[i], payloads[i], canon, e - b, &out_classes[i]);
-        if (s != EG_OK) {
-            if (failed_index) *failed_index = i;
-            break;
+        /* The canonical children go straight to the end of the child array, where a new
+         * node keeps them (a hit leaves them unused). An earlier entry's class is a root
+         * already: a batch only adds, never unions. */
+        uint32_t *placed = g->children + g->edges;
+        for (uint32_t k = 0; k < arity; k++) {
+            uint32_t c = children[b + k];
+            placed[k] = EG_IS_BATCH_REF(c) ? out_classes[c & ~UINT32_C(0x80000000)]
+                                           : eg_find_root(g, c);
         }
+        uint64_t payload = payloads[i];
+        uint64_t hash = eg_hash_node(op, payload, placed, arity);
+        uint32_t slot;
+        uint32_t hit = eg_hc_probe(g, hash, op, payload, placed, arity, &slot);
+        out_classes[i] = hit != EG_NONE ? eg_find_root(g, hit)
+                                        : eg_append_placed(g, op, payload, arity, hash, slot);
     }
-    if (canon != small) eg_mem_free(&g->mem, canon, (size_t)max_arity * 4);
-    return s;
+    return EG_OK;
 }
 
 eg_status eg_lookup(const eg_egraph *g, uint32_t op, uint64_t payload,

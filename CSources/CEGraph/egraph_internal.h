@@ -139,10 +139,75 @@ static inline uint32_t eg_find_root(eg_egraph *g, uint32_t x) {
     return x;
 }
 
-/* ---- hashcons (hashcons.c) ---- */
+/* ---- hashcons (hashcons.c; the hash and the probe are here, inline for the add paths) ---- */
 
-EG_HIDDEN uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
-                                uint32_t arity);
+/* Control bytes: empty, tombstone, or 0x80 | 7 hash bits for a full slot. */
+enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1 };
+
+static inline uint64_t eg_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static inline uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
+                                    uint32_t arity) {
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = ((uint64_t)op + (uint64_t)arity * 0x100000000ull) * k;
+    h = (eg_rotl(h, 23) ^ payload) * k;
+    for (uint32_t i = 0; i < arity; i++) h = (eg_rotl(h, 23) ^ children[i]) * k;
+    h ^= h >> 29;
+    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    h ^= h >> 32;
+    return h;
+}
+
+/* A key's first slot in a table of `cap` slots (multiply-shift of the hash's low 32 bits). */
+static inline uint32_t eg_hc_home(uint64_t hash, uint32_t cap) {
+    return (uint32_t)(((uint64_t)(uint32_t)hash * cap) >> 32);
+}
+
+/* The control byte of a full slot holding a key with this hash. */
+static inline uint8_t eg_hc_tag(uint64_t hash) { return (uint8_t)(0x80u | (hash >> 57)); }
+
+static inline bool eg_key_equal(const eg_egraph *g, uint32_t id, uint32_t op,
+                                uint64_t payload, const uint32_t *children, uint32_t arity) {
+    if (g->ops[id] != op || g->payloads[id] != payload) return false;
+    uint32_t b = g->child_offsets[id];
+    if (g->child_offsets[id + 1] - b != arity) return false;
+    const uint32_t *stored = g->children + b;
+    for (uint32_t k = 0; k < arity; k++)
+        if (stored[k] != children[k]) return false; /* arities are small: no memcmp call */
+    return true;
+}
+
+/* The live node with this key, or EG_NONE. When `slot` is not NULL and the key is absent,
+ * `*slot` is where it goes (what eg_hc_insert would pick: the first tombstone or empty
+ * slot of its probe path; EG_NONE for a table without slots), valid until the table
+ * changes. One probe serves both the lookup and the insertion. */
+static inline uint32_t eg_hc_probe(const eg_egraph *g, uint64_t hash, uint32_t op,
+                                   uint64_t payload, const uint32_t *children, uint32_t arity,
+                                   uint32_t *slot) {
+    uint32_t cap = g->hc_cap;
+    uint32_t free_slot = EG_NONE;
+    if (cap > 0) {
+        uint8_t tag = eg_hc_tag(hash);
+        uint32_t i = eg_hc_home(hash, cap);
+        for (;;) {
+            uint8_t c = g->hc_ctrl[i];
+            if (c == EG_CTRL_EMPTY) {
+                if (free_slot == EG_NONE) free_slot = i;
+                break;
+            }
+            if (c == tag) {
+                uint32_t id = g->hc_slots[i];
+                if (eg_key_equal(g, id, op, payload, children, arity)) return id;
+            } else if (c == EG_CTRL_TOMB && free_slot == EG_NONE) {
+                free_slot = i;
+            }
+            if (++i == cap) i = 0;
+        }
+    }
+    if (slot) *slot = free_slot;
+    return EG_NONE;
+}
+
 /* The live node with this key, or EG_NONE. */
 EG_HIDDEN uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op,
                                 uint64_t payload, const uint32_t *children, uint32_t arity);
@@ -153,8 +218,19 @@ EG_HIDDEN bool eg_hc_reserve(eg_egraph *g, uint64_t extra);
 /* Before a rebuild re-inserts a node it removed: keeps entries plus tombstones at or
  * below 0.9 of the slots by clearing tombstones in place (never allocates). */
 EG_HIDDEN void eg_hc_make_room_for_repair(eg_egraph *g);
+/* The slot where a key with this hash goes: the first tombstone or empty slot from its home
+ * (the table must have slots). */
+EG_HIDDEN uint32_t eg_hc_free_slot(const eg_egraph *g, uint64_t hash);
 /* Inserts node `id` (its key must be absent; room must have been reserved). */
 EG_HIDDEN void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash);
+/* Inserts node `id` into `slot`, which eg_hc_probe returned for its absent key with no
+ * change to the table since (room must have been reserved). */
+static inline void eg_hc_insert_at(eg_egraph *g, uint32_t slot, uint32_t id, uint64_t hash) {
+    if (g->hc_ctrl[slot] == EG_CTRL_TOMB) g->hc_tombs--;
+    g->hc_ctrl[slot] = eg_hc_tag(hash);
+    g->hc_slots[slot] = id;
+    g->hc_full++;
+}
 /* Removes node `id`, hashed under its stored children. */
 EG_HIDDEN void eg_hc_remove(eg_egraph *g, uint32_t id);
 /* Whether node `id` is present (under its stored children). */

@@ -12,68 +12,23 @@
 
 #include <string.h>
 
-enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1 };
-
-static inline uint64_t eg_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
-uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
-                      uint32_t arity) {
-    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
-    uint64_t h = ((uint64_t)op + (uint64_t)arity * 0x100000000ull) * k;
-    h = (eg_rotl(h, 23) ^ payload) * k;
-    for (uint32_t i = 0; i < arity; i++) h = (eg_rotl(h, 23) ^ children[i]) * k;
-    h ^= h >> 29;
-    h *= UINT64_C(0xBF58476D1CE4E5B9);
-    h ^= h >> 32;
-    return h;
-}
-
 uint64_t eg_hash_stored(const eg_egraph *g, uint32_t id) {
     uint32_t b = g->child_offsets[id];
     return eg_hash_node(g->ops[id], g->payloads[id], g->children + b,
                         g->child_offsets[id + 1] - b);
 }
 
-static inline uint32_t eg_home(uint64_t hash, uint32_t cap) {
-    return (uint32_t)(((uint64_t)(uint32_t)hash * cap) >> 32);
-}
-
-static inline uint8_t eg_tag(uint64_t hash) { return (uint8_t)(0x80u | (hash >> 57)); }
-
-static inline bool eg_key_equal(const eg_egraph *g, uint32_t id, uint32_t op,
-                                uint64_t payload, const uint32_t *children, uint32_t arity) {
-    if (g->ops[id] != op || g->payloads[id] != payload) return false;
-    uint32_t b = g->child_offsets[id];
-    if (g->child_offsets[id + 1] - b != arity) return false;
-    const uint32_t *stored = g->children + b;
-    for (uint32_t k = 0; k < arity; k++)
-        if (stored[k] != children[k]) return false; /* arities are small: no memcmp call */
-    return true;
-}
-
 uint32_t eg_hc_lookup(const eg_egraph *g, uint64_t hash, uint32_t op, uint64_t payload,
                       const uint32_t *children, uint32_t arity) {
-    uint32_t cap = g->hc_cap;
-    if (cap == 0) return EG_NONE;
-    uint8_t tag = eg_tag(hash);
-    uint32_t i = eg_home(hash, cap);
-    for (;;) {
-        uint8_t c = g->hc_ctrl[i];
-        if (c == EG_CTRL_EMPTY) return EG_NONE;
-        if (c == tag) {
-            uint32_t id = g->hc_slots[i];
-            if (eg_key_equal(g, id, op, payload, children, arity)) return id;
-        }
-        if (++i == cap) i = 0;
-    }
+    return eg_hc_probe(g, hash, op, payload, children, arity, NULL);
 }
 
 static uint32_t eg_hc_find_slot_of(const eg_egraph *g, uint32_t id) {
     uint32_t cap = g->hc_cap;
     if (cap == 0) return EG_NONE;
     uint64_t hash = eg_hash_stored(g, id);
-    uint8_t tag = eg_tag(hash);
-    uint32_t i = eg_home(hash, cap);
+    uint8_t tag = eg_hc_tag(hash);
+    uint32_t i = eg_hc_home(hash, cap);
     for (;;) {
         uint8_t c = g->hc_ctrl[i];
         if (c == EG_CTRL_EMPTY) return EG_NONE;
@@ -122,11 +77,11 @@ static bool eg_hc_rehash(eg_egraph *g, uint32_t new_cap) {
             if (eg_is_dead(g, id)) continue;
             uint64_t hash = eg_hash_node(g->ops[id], g->payloads[id], g->children + off[id],
                                          off[id + 1] - off[id]);
-            uint32_t home = eg_home(hash, new_cap);
+            uint32_t home = eg_hc_home(hash, new_cap);
             __builtin_prefetch(ctrl + home, 1);
             __builtin_prefetch(slots + home, 1);
             homes[k] = home;
-            tags[k] = eg_tag(hash);
+            tags[k] = eg_hc_tag(hash);
             ids[k] = id;
             k++;
         }
@@ -179,16 +134,17 @@ void eg_hc_make_room_for_repair(eg_egraph *g) {
     if (used * 10 > (uint64_t)g->hc_cap * 9) eg_hc_rehash(g, g->hc_cap);
 }
 
-void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash) {
+uint32_t eg_hc_free_slot(const eg_egraph *g, uint64_t hash) {
     uint32_t cap = g->hc_cap;
-    uint32_t i = eg_home(hash, cap);
+    uint32_t i = eg_hc_home(hash, cap);
     while (g->hc_ctrl[i] >= 0x80) {
         if (++i == cap) i = 0;
     }
-    if (g->hc_ctrl[i] == EG_CTRL_TOMB) g->hc_tombs--;
-    g->hc_ctrl[i] = eg_tag(hash);
-    g->hc_slots[i] = id;
-    g->hc_full++;
+    return i;
+}
+
+void eg_hc_insert(eg_egraph *g, uint32_t id, uint64_t hash) {
+    eg_hc_insert_at(g, eg_hc_free_slot(g, hash), id, hash);
 }
 
 void eg_hc_remove(eg_egraph *g, uint32_t id) {

@@ -58,16 +58,15 @@ struct CompiledPattern {
 
     /// Compiles a numbered pattern (checked when it was made): class variable `k` at word
     /// `1 + k`, payload variable `j` at `1 + classes + 2j`; the variables have no names.
-    init(_ pattern: OperatorPattern) throws(PatternError) {
-        guard case .apply(let rootOp, _, _) = pattern.term else {
-            throw PatternError("the left-hand side \(pattern.pattern) must be an operator application")
+    init(_ term: OperatorPattern.Term, classes: Int, payloads: Int) throws(PatternError) {
+        guard case .apply(let rootOp, _, _) = term else {
+            throw PatternError("the left-hand side (a class variable) must be an operator application")
         }
-        let classes = pattern.classVariableCount, payloads = pattern.payloadVariableCount
         // The header's size is known before the code: the code is generated in place after
         // it, and the header's class registers are filled in afterwards.
         let headerSize = 5 + classes + 1 + payloads
         var builder = NumberedBuilder(classes: classes, headerSize: headerSize)
-        try builder.node(pattern.term, input: nil)
+        try builder.node(term, input: nil)
         var program: [UInt32] = []
         swap(&program, &builder.code)
         program[0] = UInt32(builder.nextRegister)

@@ -11,7 +11,7 @@
 /// ```
 public struct ENodeBatch: Sendable {
     /// A child of a batch entry.
-    public struct Child: Hashable, Sendable {
+    public struct Child: Hashable, Sendable, BitwiseCopyable {
         @usableFromInline let raw: UInt32
 
         /// An existing class of the graph.

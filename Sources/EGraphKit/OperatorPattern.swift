@@ -44,6 +44,9 @@ public struct OperatorPattern {
     public let classVariableCount: Int
     /// The number of payload variables.
     public let payloadVariableCount: Int
+    /// The matcher program of this pattern as a left-hand side (or why it cannot be one),
+    /// compiled once: a runner reuses it, so a pattern kept across runs is compiled once.
+    let compiled: Result<CompiledPattern, PatternError>
 
     /// Checks `term` against `table`.
     ///
@@ -61,6 +64,7 @@ public struct OperatorPattern {
         self.table = table
         classVariableCount = classes
         payloadVariableCount = payloads
+        compiled = Result { () throws(PatternError) in try CompiledPattern(term, classes: classes, payloads: payloads) }
     }
 
     /// The walk that checks a term: operators and arities, and which variable numbers occur.

@@ -105,6 +105,11 @@ public final class OperatorTable {
     private var stringIDs: [String: UInt64] = [:]
     private var tuples: [[Literal]] = []
     private var tupleIDs: [[Literal]: UInt64] = [:]
+    /// Shared by copies whose operators are the same: replaced by each new declaration.
+    private var operatorsToken = OperatorsToken()
+
+    /// The identity of one list of operator declarations.
+    private final class OperatorsToken {}
 
     /// Creates an empty table.
     public init() {}
@@ -121,7 +126,18 @@ public final class OperatorTable {
         table.stringIDs = stringIDs
         table.tuples = tuples
         table.tupleIDs = tupleIDs
+        table.operatorsToken = operatorsToken
         return table
+    }
+
+    /// Whether `other` declares the same operators as this table: it is this table, or a
+    /// copy of it (or this a copy of it) with no declaration added since. Operator ids,
+    /// arities and argument kinds then agree, so a pattern checked against one is valid
+    /// for the other.
+    ///
+    /// - Complexity: O(1).
+    public func hasSameOperators(as other: OperatorTable) -> Bool {
+        self === other || operatorsToken === other.operatorsToken
     }
 
     /// The number of declared operators.
@@ -146,6 +162,7 @@ public final class OperatorTable {
         let id = OperatorID(rawValue: UInt32(operatorList.count))
         operatorList.append(op)
         idsByName[name] = id
+        operatorsToken = OperatorsToken()
         return id
     }
 

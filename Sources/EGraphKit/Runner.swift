@@ -92,10 +92,10 @@ public final class Runner {
                 switch rule.left {
                 case .named(let pattern): lhs = try CompiledPattern(pattern, table: table)
                 case .numbered(let pattern):
-                    guard pattern.table === table else {
+                    guard pattern.table.hasSameOperators(as: table) else {
                         throw PatternError("the left-hand side was built for another operator table")
                     }
-                    lhs = try CompiledPattern(pattern)
+                    lhs = try pattern.compiled.get()
                     payloadCount = pattern.payloadVariableCount
                 }
                 switch rule.action {
@@ -260,16 +260,23 @@ public final class Runner {
                          report: inout RunReport, mark: inout ContinuousClock.Instant) throws
         -> (limitHit: Bool, banned: Bool) {
         let g = graph.handle
+        let matcher = self.matcher
+        // A snapshot without nodes of the root operator has no match: no search to run.
+        if eg_matcher_root_count(matcher, compiled[r].lhs.rootOperator.rawValue) == 0 {
+            lastSearched[r] = iteration
+            logger.debug("rule \(rules[r].name): 0 matches, 0 applied, 0 merged")
+            return (false, false)
+        }
         let clock = ContinuousClock()
         let lhs = compiled[r].lhs, rhs = compiled[r].rhs, probes = compiled[r].probes
-        let rule = rules[r]
+        // The rule's parts, read one by one (no copy of the whole rule per call).
+        let condition = rules[r].condition, derivation = rules[r].derivation
         // A condition may depend on analysis data that changes, so conditional rules always
         // search everything.
-        let since = seminaive && rule.condition == nil ? lastSearched[r] : 0
+        let since = seminaive && condition == nil ? lastSearched[r] : 0
         let limit = UInt32(clamping: nodeLimit ?? 0)
         var cursor: UInt32 = 0
-        // A snapshot without nodes of the root operator has no match: no search to run.
-        var finished = eg_matcher_root_count(matcher, lhs.rootOperator.rawValue) == 0
+        var finished = false
         var searchTime = 0.0, applyTime = 0.0
         var found = 0, applied = 0, merged = 0
         var limitHit = false
@@ -285,12 +292,12 @@ public final class Runner {
             guard count > 0 else { return }
             var mask: [UInt8]? = nil
             var rowsCopy: [UInt32]? = nil
-            if let condition = rule.condition {
+            if let condition {
                 rowsCopy = Array(rows)
                 let keep = try condition(MatchBatch(graph: graph, table: table, rows: rowsCopy!, pattern: lhs))
                 mask = (0..<count).map { $0 < keep.count && keep[$0] ? 1 : 0 }
             }
-            if let rhs, let derivation = rule.derivation {
+            if let rhs, let derivation {
                 // Derive the payload, instantiate with deferred unions, report created nodes.
                 var batchRows = rowsCopy ?? Array(rows)
                 let word = 1 + lhs.classCount + 2 * derivation.variable
@@ -324,7 +331,7 @@ public final class Runner {
                         }
                     } }
                 }
-                try check(status, "applying rule '\(rule.name)'")
+                try check(status, "applying rule '\(rules[r].name)'")
                 derivation.created(Rewrite.CreatedNodes(count: count, probeCount: probeCount, nodes: created,
                                                         probeClasses: probeClasses))
                 applied += kept.count
@@ -344,11 +351,11 @@ public final class Runner {
                     return eg_apply(matcher, g, program.baseAddress, UInt32(program.count), rows.baseAddress,
                                     UInt32(count), UInt32(lhs.stride), nil, limit, &processed, &m, &hit)
                 }
-                try check(status, "applying rule '\(rule.name)'")
+                try check(status, "applying rule '\(rules[r].name)'")
                 applied += mask.map { $0.prefix(Int(processed)).reduce(0) { $0 + Int($1) } } ?? Int(processed)
                 merged += Int(m)
                 if hit { limitHit = true }
-            } else if case .custom(let applier) = rule.action {
+            } else if case .custom(let applier) = rules[r].action {
                 var batchRows = rowsCopy ?? Array(rows)
                 if let mask {
                     var kept: [UInt32] = []
@@ -364,7 +371,7 @@ public final class Runner {
                 var m: UInt32 = 0
                 try check(pairs.withUnsafeBufferPointer {
                     eg_union_batch(g, $0.baseAddress, UInt32(unions.count), &m, nil)
-                }, "unions of rule '\(rule.name)'")
+                }, "unions of rule '\(rules[r].name)'")
                 applied += batchRows.count / lhs.stride
                 merged += Int(m)
                 if limit > 0 && eg_node_count(g) > limit { limitHit = true }
@@ -383,7 +390,7 @@ public final class Runner {
             let searched = clock.now
             searchTime += seconds(searched - mark)
             mark = searched
-            try check(status, "searching rule '\(rule.name)'")
+            try check(status, "searching rule '\(rules[r].name)'")
             found += Int(count)
             guard count > 0, let rowsPointer else { continue }
             let rows = UnsafeBufferPointer(start: rowsPointer, count: Int(count) * lhs.stride)
@@ -406,7 +413,7 @@ public final class Runner {
                 backoff[r].bannedUntil = completed + 1 + length
                 report.rules[r].bans += 1
                 banned = true
-                logger.debug("rule \(rule.name): \(found)+ matches > \(threshold), banned for \(length) iterations")
+                logger.debug("rule \(rules[r].name): \(found)+ matches > \(threshold), banned for \(length) iterations")
             } else {
                 let applyStart = clock.now
                 var offset = 0
@@ -434,7 +441,7 @@ public final class Runner {
         report.rules[r].merges += merged
         report.rules[r].searchTime += searchTime
         report.rules[r].applyTime += applyTime
-        logger.debug("rule \(rule.name): \(found) matches, \(applied) applied, \(merged) merged")
+        logger.debug("rule \(rules[r].name): \(found) matches, \(applied) applied, \(merged) merged")
         return (limitHit, banned)
     }
 

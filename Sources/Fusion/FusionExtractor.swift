@@ -61,23 +61,27 @@ final class FusionExtractor {
     ///     never chosen).
     ///   - absorbed: for fused e-nodes, the producer classes each absorbs (any ids).
     init(storage: ENodeStorage, encoding: GraphEncoding, ownCost: [Double],
-         absorbed: [UInt32: [EClassID]] = [:], maxPasses: Int = 8)
+         absorbed: AbsorbedProducers = AbsorbedProducers(), maxPasses: Int = 8)
     {
         let count = storage.count
 
-        // The absorbed e-node ids of each e-node, flat (CSR); canonicalised by the solver.
+        // The absorbed e-node ids of each e-node, flat (CSR; canonicalised by the solver).
+        // A node's last record holds its count; an earlier record of another length is
+        // skipped, one of the same length is overwritten by the later one (the last
+        // record wins).
         var absorbedStart = [UInt32](repeating: 0, count: count + 1)
         var absorbedList: [UInt32] = []
         if !absorbed.isEmpty {
-            for (node, classes) in absorbed where Int(node) < count { absorbedStart[Int(node) + 1] = UInt32(classes.count) }
+            absorbed.forEach { node, classes in
+                if Int(node) < count { absorbedStart[Int(node) + 1] = UInt32(classes.count) }
+            }
             for n in 0..<count { absorbedStart[n + 1] += absorbedStart[n] }
             absorbedList = [UInt32](repeating: 0, count: Int(absorbedStart[count]))
-            for (node, classes) in absorbed where Int(node) < count {
-                var k = Int(absorbedStart[Int(node)])
-                for c in classes {
-                    absorbedList[k] = c.rawValue
-                    k += 1
-                }
+            absorbed.forEach { node, classes in
+                guard Int(node) < count else { return }
+                let start = Int(absorbedStart[Int(node)])
+                guard Int(absorbedStart[Int(node) + 1]) - start == classes.count else { return }
+                for (k, c) in classes.enumerated() { absorbedList[start + k] = c }
             }
         }
 
@@ -88,8 +92,8 @@ final class FusionExtractor {
             }
             encoding.enodeOf.withUnsafeBufferPointer { enodeOf in
                 encoding.pinned.withUnsafeBufferPointer { pinned in
-                    encoding.isSink.withUnsafeBufferPointer { isSink in
-                        solver.referenceRoots(enodeOf: enodeOf, pinned: pinned, isSink: isSink)
+                    encoding.hasConsumer.withUnsafeBufferPointer { hasConsumer in
+                        solver.referenceRoots(enodeOf: enodeOf, pinned: pinned, hasConsumer: hasConsumer)
                     }
                 }
             }
@@ -318,7 +322,7 @@ private struct Solver {
     /// references its choice's children. Those rank lower, so a class is reached after
     /// every class that can refer to it.
     mutating func referenceRoots(enodeOf: UnsafeBufferPointer<UInt32>, pinned: UnsafeBufferPointer<Bool>,
-                                 isSink: UnsafeBufferPointer<Bool>)
+                                 hasConsumer: UnsafeBufferPointer<Bool>)
     {
         let canonical = self.canonical, homes = self.homes, hasStray = self.hasStray
         let references = self.references, children = self.children, childStart = self.childStart
@@ -327,7 +331,7 @@ private struct Solver {
             let c = Int(canonical[e])
             let atHome = homes[c] == Int32(truncatingIfNeeded: index)
             if !atHome { hasStray[c] = true }
-            guard pinned[index] || isSink[index] else { continue }
+            guard pinned[index] || !hasConsumer[index] else { continue }
             references[c] += 1
             if pinned[index] && !atHome {
                 for k in Int(childStart[e])..<Int(childStart[e + 1]) { references[Int(children[k])] += 1 }

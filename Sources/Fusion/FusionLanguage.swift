@@ -67,7 +67,7 @@ final class FusionLanguage {
 
     /// The table of every operator, built once; languages take copies of it. It is never
     /// changed after its initialisation (copying only reads it).
-    private nonisolated(unsafe) static let prototypeTable: OperatorTable = {
+    nonisolated(unsafe) static let prototypeTable: OperatorTable = {
         let table = OperatorTable()
         for (index, declaration) in declarations.enumerated() {
             // Every operator carries one literal, the payload (an i64 holding the id).

@@ -15,14 +15,11 @@ final class FusionRuleContext {
     var derivedRecords: [String: DerivedParam] = [:]
     /// For each fused e-node a rule created: the classes of the producers it absorbs
     /// (the inner nodes of the rule's left-hand side). Extraction never selects a fused
-    /// node while one of these is still needed elsewhere. Filled from ``absorbedLog`` by
+    /// node while one of these is still needed elsewhere. Complete after
     /// ``finishSaturation()``.
-    private(set) var absorbed: [UInt32: [EClassID]] = [:]
-    /// The same while saturating, flat: node, class count, classes; per fused node
-    /// (nodes a custom applier created).
-    private var absorbedLog: [UInt32] = []
-    private var absorbedNodes = 0
-    /// The same, as the core reported them per batch (nodes of the replace rules).
+    private(set) var absorbed = AbsorbedProducers()
+    /// The same, as the core reported them per batch (nodes of the replace rules); moved
+    /// into ``absorbed`` by ``finishSaturation()``.
     private var createdBatches: [Rewrite.CreatedNodes] = []
     /// Root classes a derived-weight rule already rewrote: its conditional search sees
     /// every match again in each iteration, and re-applying would only rebuild the same
@@ -30,13 +27,11 @@ final class FusionRuleContext {
     var concatRoots = ClassSet()
     /// The same for the Winograd rule.
     var winogradRoots = ClassSet()
-    /// Fused payloads already computed, keyed by (target op payload, source payload).
-    private var payloadCache: [PayloadPair: UInt64] = [:]
-
-    private struct PayloadPair: Hashable {
-        var tag: UInt32
-        var source: UInt64
-    }
+    /// Fused payloads already computed: (target operator, source payload, payload). A
+    /// model has few distinct pairs, so a short list scanned in order beats hashing;
+    /// past ``payloadCacheLimit`` entries the interner answers directly.
+    private var payloadCache: [(tag: UInt32, source: UInt64, payload: UInt64)] = []
+    private static let payloadCacheLimit = 32
 
     init(graph: EGraph, language: FusionLanguage, facts: ClassFactsTable,
          parameters: [String: EClassID], mayCreateParameters: Bool)
@@ -51,10 +46,9 @@ final class FusionRuleContext {
     /// The payload of `op` at the type of `source` (cached per `tag`, the target
     /// operator, when `op` has no parameters of its own).
     func payload(_ op: Op, typeOf source: UInt64, tag: UInt32) -> UInt64 {
-        let key = PayloadPair(tag: tag, source: source)
-        if let cached = payloadCache[key] { return cached }
-        let id = language.payload(op, language[source].type)
-        payloadCache[key] = id
+        for entry in payloadCache where entry.source == source && entry.tag == tag { return entry.payload }
+        let id = language.payload(op, language.types[Int(language.payloads[Int(source)].typeID)])
+        if payloadCache.count < Self.payloadCacheLimit { payloadCache.append((tag, source, id)) }
         return id
     }
 
@@ -74,17 +68,14 @@ final class FusionRuleContext {
         let before = graph.totalNodeCount
         let node = try graph.add(op: op, payload: payload, children: children)
         if Int(node.rawValue) >= before {
-            absorbedLog.append(node.rawValue)
-            let countAt = absorbedLog.count
-            absorbedLog.append(0)
-            for part in inner {
-                let found = try withClasses(part.children, batch, i) { children in
-                    try graph.lookup(op: part.op, payload: batch.payload(at: part.payload, i), children: children)
+            try absorbed.append(node: node.rawValue) { classes in
+                for part in inner {
+                    let found = try withClasses(part.children, batch, i) { children in
+                        try graph.lookup(op: part.op, payload: batch.payload(at: part.payload, i), children: children)
+                    }
+                    if let c = found { classes.append(c.rawValue) }
                 }
-                if let c = found { absorbedLog.append(c.rawValue) }
             }
-            absorbedLog[countAt] = UInt32(absorbedLog.count - countAt - 1)
-            absorbedNodes += 1
         }
         return node
     }
@@ -108,35 +99,27 @@ final class FusionRuleContext {
         }
     }
 
-    /// Builds ``absorbed`` from the log (once, at its final size). A node logged twice
-    /// keeps its last entry, as assigning the dictionary per node did.
+    /// Adds the fused nodes the core created per batch to ``absorbed`` (once, at the end,
+    /// when their number is known).
     func finishSaturation() {
-        var result: [UInt32: [EClassID]] = [:]
-        var created = absorbedNodes
-        for batch in createdBatches { created += batch.createdCount }
-        result.reserveCapacity(created)
+        // Built in a local (no access check of the property per record).
+        var log = AbsorbedProducers()
+        swap(&log, &absorbed)
+        var created = 0
+        for batch in createdBatches { created += batch.createdCount * (2 + batch.probeCount) }
+        log.reserveCapacity(created)
         for batch in createdBatches {
             for i in 0..<batch.count {
                 guard let node = batch.node(i) else { continue }
-                var classes: [EClassID] = []
-                classes.reserveCapacity(batch.probeCount)
-                for k in 0..<batch.probeCount {
-                    if let c = batch.probe(k, i) { classes.append(c) }
+                log.append(node: node.rawValue) { classes in
+                    for k in 0..<batch.probeCount {
+                        if let c = batch.probe(k, i) { classes.append(c.rawValue) }
+                    }
                 }
-                result[node.rawValue] = classes
             }
         }
+        swap(&log, &absorbed)
         createdBatches = []
-        absorbedLog.withUnsafeBufferPointer { log in
-            var k = 0
-            while k < log.count {
-                let node = log[k], count = Int(log[k + 1])
-                result[node] = (0..<count).map { EClassID(log[k + 2 + $0]) }
-                k += 2 + count
-            }
-        }
-        absorbed = result
-        absorbedLog = []
     }
 
     /// Records, for each fused node a batch created, the classes its probes (the inner
@@ -177,6 +160,42 @@ final class FusionRuleContext {
 }
 
 /// A set of class ids as a bitset (ids are dense): membership without hashing.
+/// The producer classes each fused e-node absorbs, as a flat list of records (node,
+/// class count, classes) in the order they were added. A node recorded twice keeps its
+/// last record.
+struct AbsorbedProducers {
+    /// The records, one after another.
+    private(set) var records: [UInt32] = []
+
+    /// Whether no node is recorded.
+    var isEmpty: Bool { records.isEmpty }
+
+    mutating func reserveCapacity(_ words: Int) {
+        records.reserveCapacity(records.count + words)
+    }
+
+    /// Records `node`; `fill` appends its absorbed classes (any ids).
+    mutating func append<E: Error>(node: UInt32, _ fill: (inout [UInt32]) throws(E) -> Void) throws(E) {
+        records.append(node)
+        let countAt = records.count
+        records.append(0)
+        try fill(&records)
+        records[countAt] = UInt32(records.count - countAt - 1)
+    }
+
+    /// Calls `body` with each record's node and classes, in order.
+    func forEach(_ body: (_ node: UInt32, _ classes: UnsafeBufferPointer<UInt32>) -> Void) {
+        records.withUnsafeBufferPointer { log in
+            var k = 0
+            while k < log.count {
+                let count = Int(log[k + 1])
+                body(log[k], UnsafeBufferPointer(rebasing: log[(k + 2)..<(k + 2 + count)]))
+                k += 2 + count
+            }
+        }
+    }
+}
+
 struct ClassSet {
     private var words: [UInt64] = []
 
@@ -228,67 +247,23 @@ enum FusionRules {
         throws -> [Rewrite]
     {
         let language = context.language
-        let table = language.table
+        let shapes = try Shapes.shared.get()
         var rules: [Rewrite] = []
         rules.reserveCapacity(20)
-
-        // Pass A: matmul + add, both argument orders. Classes a = 0, b = 1, d = 2;
-        // payloads p = 0 (the Add), q = 1 (the matmul).
-        let add = language.operatorID("Add")
-        let matMulKinds: [(UInt32, Op, FusionKind)] = [
-            (language.operatorID("MatMul"), .fusedMatMulAdd, .matMulAdd),
-            (language.operatorID("MatMulAT"), .fusedMatMulATAdd, .matMulATAdd),
-            (language.operatorID("MatMulBT"), .fusedMatMulBTAdd, .matMulBTAdd),
-        ]
-        // All left-operand rules first: on an `Add` of two matmuls of equal cost, the fused
-        // node for the left one is then created first and wins the tie, as in pass A.
-        for addendFirst in [false, true] {
-            for (matMul, fused, kind) in matMulKinds {
-                let product = node(matMul, 1, [v(0), v(1)])
-                let lhs = addendFirst ? node(add, 0, [v(2), product]) : node(add, 0, [product, v(2)])
-                rules.append(try replace(addendFirst ? addendFirstName(kind) : kind.label,
-                                         OperatorPattern(lhs, table: table), context,
-                                         op: fused, children: [0, 1, 2],
-                                         absorbing: [.init(op: matMul, payload: 1, children: [0, 1])]))
-            }
-        }
-        // Pass B: Silu from x · sigmoid(x), both orders. x = 0; p = 0, q = 1.
-        let mul = language.operatorID("Mul"), sigmoidOp = language.operatorID("Sigmoid")
-        let sigmoid = FusionRuleContext.Inner(op: sigmoidOp, payload: 1, children: [0])
-        rules.append(try replace(FusionKind.silu.label,
-                                 OperatorPattern(node(mul, 0, [v(0), node(sigmoidOp, 1, [v(0)])]), table: table),
-                                 context, op: .silu, children: [0], absorbing: [sigmoid]))
-        rules.append(try replace("Mul+Sigmoid→Silu (sigmoid first)",
-                                 OperatorPattern(node(mul, 0, [node(sigmoidOp, 1, [v(0)]), v(0)]), table: table),
-                                 context, op: .silu, children: [0], absorbing: [sigmoid]))
-        // Pass C: SwiGLU from silu(g) · u, both orders. g = 0, u = 1; p = 0, q = 1.
-        let siluOp = language.operatorID("Silu")
-        let silu = FusionRuleContext.Inner(op: siluOp, payload: 1, children: [0])
-        rules.append(try replace(FusionKind.swiGLU.label,
-                                 OperatorPattern(node(mul, 0, [node(siluOp, 1, [v(0)]), v(1)]), table: table),
-                                 context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
-        rules.append(try replace("Silu+Mul→SwiGLU (up first)",
-                                 OperatorPattern(node(mul, 0, [v(1), node(siluOp, 1, [v(0)])]), table: table),
-                                 context, op: .swiGLU, children: [0, 1], absorbing: [silu]))
+        // Passes A–C: matmul + add, Silu, SwiGLU (see ``Shapes``).
+        for shape in shapes.replacements { rules.append(replace(shape, context)) }
         // Pass D: two matmuls sharing their input → one wide matmul.
-        rules.append(try swiGLUConcat(context))
-        if optIns.contains(.rmsNormMatMul) { rules.append(try rmsNormMatMul(context)) }
-        if optIns.contains(.ropeAttention) { rules.append(try ropeAttention(context)) }
+        rules.append(swiGLUConcat(shapes.swiGLUConcat, context))
+        if optIns.contains(.rmsNormMatMul) { rules.append(rmsNormMatMul(shapes.rmsNormMatMul, context)) }
+        if optIns.contains(.ropeAttention) { rules.append(ropeAttention(shapes.ropeAttention, context)) }
         if mode == .inference {
-            rules.append(try groupNormSilu(context))
-            rules.append(try winograd(context))
+            rules.append(groupNormSilu(shapes.groupNormSilu, context))
+            rules.append(winograd(shapes.winograd, context))
         }
-        // The seed's algebraic simplifications. x = 0; p = 0, q = 1.
-        let neg = language.operatorID("Neg"), relu = language.operatorID("Relu")
-        let transpose = language.operatorID("Transpose")
-        rules.append(Rewrite(FusionKind.doubleNegation.label,
-                             try OperatorPattern(node(neg, 0, [node(neg, 1, [v(0)])]), table: table), v(0)))
-        rules.append(Rewrite(FusionKind.reluIdempotence.label,
-                             try OperatorPattern(node(relu, 0, [node(relu, 1, [v(0)])]), table: table),
-                             node(relu, 1, [v(0)])))
-        rules.append(Rewrite(FusionKind.doubleTranspose.label,
-                             try OperatorPattern(node(transpose, 0, [node(transpose, 1, [v(0)])]), table: table),
-                             v(0),
+        // The seed's algebraic simplifications.
+        rules.append(Rewrite(FusionKind.doubleNegation.label, shapes.doubleNegation.lhs, shapes.doubleNegation.rhs))
+        rules.append(Rewrite(FusionKind.reluIdempotence.label, shapes.reluIdempotence.lhs, shapes.reluIdempotence.rhs))
+        rules.append(Rewrite(FusionKind.doubleTranspose.label, shapes.doubleTranspose.lhs, shapes.doubleTranspose.rhs,
                              condition: { batch in
                                  (0..<batch.count).map { i in
                                      context.facts[batch.eclass(at: 0, i)].typeID
@@ -296,6 +271,120 @@ enum FusionRules {
                                  }
                              }))
         return rules
+    }
+
+    /// The patterns of every rule, built and checked once per process against the
+    /// language's operator table (``FusionLanguage/prototypeTable``, of which every
+    /// language's table is a copy) and compiled with them; a run only adds the closures
+    /// that read its own context.
+    struct Shapes {
+        /// One replacement rule of passes A–C (``replace(_:_:)``).
+        struct Replacement {
+            var name: String
+            var lhs: OperatorPattern
+            /// The fused node: `target(children…)` with the root's payload mapped.
+            var rhs: Term
+            /// The inner nodes, probed for the classes a new fused node absorbs.
+            var probes: [Term]
+            /// The fused op (its payload is this op at the root's type).
+            var op: Op
+            var target: UInt32
+        }
+
+        /// A left-hand side and its replacement term.
+        struct Simplification {
+            var lhs: OperatorPattern
+            var rhs: Term
+        }
+
+        let replacements: [Replacement]
+        let swiGLUConcat: OperatorPattern
+        let rmsNormMatMul: OperatorPattern
+        let ropeAttention: OperatorPattern
+        let groupNormSilu: OperatorPattern
+        let winograd: OperatorPattern
+        let doubleNegation: Simplification
+        let reluIdempotence: Simplification
+        let doubleTranspose: Simplification
+
+        /// The shapes, made on first use (the result is immutable and only read).
+        nonisolated(unsafe) static let shared = Result { () throws(PatternError) in
+            try Shapes(table: FusionLanguage.prototypeTable)
+        }
+
+        private init(table: OperatorTable) throws(PatternError) {
+            func id(_ name: String) -> UInt32 { FusionLanguage.declaredIDs[name]! }
+            var replacements: [Replacement] = []
+            // Pass A: matmul + add, both argument orders. Classes a = 0, b = 1, d = 2;
+            // payloads p = 0 (the Add), q = 1 (the matmul). All left-operand rules first:
+            // on an `Add` of two matmuls of equal cost, the fused node for the left one is
+            // then created first and wins the tie, as in pass A.
+            let add = id("Add")
+            let matMulKinds: [(UInt32, Op, FusionKind)] = [
+                (id("MatMul"), .fusedMatMulAdd, .matMulAdd),
+                (id("MatMulAT"), .fusedMatMulATAdd, .matMulATAdd),
+                (id("MatMulBT"), .fusedMatMulBTAdd, .matMulBTAdd),
+            ]
+            for addendFirst in [false, true] {
+                for (matMul, fused, kind) in matMulKinds {
+                    let product = node(matMul, 1, [v(0), v(1)])
+                    let lhs = addendFirst ? node(add, 0, [v(2), product]) : node(add, 0, [product, v(2)])
+                    replacements.append(try Self.replacement(addendFirst ? addendFirstName(kind) : kind.label,
+                                                             OperatorPattern(lhs, table: table), op: fused,
+                                                             children: [0, 1, 2], absorbing: [node(matMul, 1, [v(0), v(1)])]))
+                }
+            }
+            // Pass B: Silu from x · sigmoid(x), both orders. x = 0; p = 0, q = 1.
+            let mul = id("Mul"), sigmoid = id("Sigmoid")
+            replacements.append(try Self.replacement(FusionKind.silu.label,
+                                                     OperatorPattern(node(mul, 0, [v(0), node(sigmoid, 1, [v(0)])]), table: table),
+                                                     op: .silu, children: [0], absorbing: [node(sigmoid, 1, [v(0)])]))
+            replacements.append(try Self.replacement("Mul+Sigmoid→Silu (sigmoid first)",
+                                                     OperatorPattern(node(mul, 0, [node(sigmoid, 1, [v(0)]), v(0)]), table: table),
+                                                     op: .silu, children: [0], absorbing: [node(sigmoid, 1, [v(0)])]))
+            // Pass C: SwiGLU from silu(g) · u, both orders. g = 0, u = 1; p = 0, q = 1.
+            let silu = id("Silu")
+            replacements.append(try Self.replacement(FusionKind.swiGLU.label,
+                                                     OperatorPattern(node(mul, 0, [node(silu, 1, [v(0)]), v(1)]), table: table),
+                                                     op: .swiGLU, children: [0, 1], absorbing: [node(silu, 1, [v(0)])]))
+            replacements.append(try Self.replacement("Silu+Mul→SwiGLU (up first)",
+                                                     OperatorPattern(node(mul, 0, [v(1), node(silu, 1, [v(0)])]), table: table),
+                                                     op: .swiGLU, children: [0, 1], absorbing: [node(silu, 1, [v(0)])]))
+            self.replacements = replacements
+            // Pass D: h = 0, wg = 1, wu = 2; p = 0 (SwiGLU), q = 1, r = 2 (the matmuls).
+            let matMul = id("MatMul")
+            swiGLUConcat = try OperatorPattern(node(id("SwiGLU"), 0, [node(matMul, 1, [v(0), v(1)]),
+                                                                     node(matMul, 2, [v(0), v(2)])]), table: table)
+            // Opt-in: MatMul(RmsNorm(x, w), W). x = 0, w = 1, W = 2; p = 0, q = 1.
+            rmsNormMatMul = try OperatorPattern(node(matMul, 0, [node(id("RmsNorm"), 1, [v(0), v(1)]), v(2)]),
+                                                table: table)
+            // Opt-in: CausalAttention(RoPE(q), RoPE(k), v). q = 0, k = 1, v = 2; p = 0, q = 1, r = 2.
+            let rope = id("RoPE")
+            ropeAttention = try OperatorPattern(node(id("CausalAttention"), 0,
+                                                     [node(rope, 1, [v(0)]), node(rope, 2, [v(1)]), v(2)]), table: table)
+            // Inference: Silu(GroupNorm(x, γ, β)). p = 0, q = 1.
+            groupNormSilu = try OperatorPattern(node(silu, 0, [node(id("GroupNorm"), 1, [v(0), v(1), v(2)])]),
+                                                table: table)
+            // Inference: Conv2d(x, w). x = 0, w = 1; p = 0.
+            winograd = try OperatorPattern(node(id("Conv2d"), 0, [v(0), v(1)]), table: table)
+            // The seed's algebraic simplifications. x = 0; p = 0, q = 1.
+            let neg = id("Neg"), relu = id("Relu"), transpose = id("Transpose")
+            doubleNegation = Simplification(lhs: try OperatorPattern(node(neg, 0, [node(neg, 1, [v(0)])]), table: table),
+                                            rhs: v(0))
+            reluIdempotence = Simplification(lhs: try OperatorPattern(node(relu, 0, [node(relu, 1, [v(0)])]), table: table),
+                                             rhs: node(relu, 1, [v(0)]))
+            doubleTranspose = Simplification(
+                lhs: try OperatorPattern(node(transpose, 0, [node(transpose, 1, [v(0)])]), table: table), rhs: v(0))
+        }
+
+        /// A replacement adding `op(children…)` (class variable numbers) for the root.
+        private static func replacement(_ name: String, _ lhs: OperatorPattern, op: Op, children: [Int],
+                                        absorbing probes: [Term]) -> Replacement {
+            let target = PayloadInterner.key(op).operator
+            return Replacement(name: name, lhs: lhs,
+                               rhs: .apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) }),
+                               probes: probes, op: op, target: target)
+        }
     }
 
     /// The name of the addend-first variant of a matmul+add rule (a literal: no string is
@@ -310,19 +399,12 @@ enum FusionRules {
     }
 
     /// A rule that adds `op(children…)` at the type of the root (payload variable 0) and
-    /// unions it with the root; `children` are class variable numbers. The core
-    /// instantiates it: the root's payload is mapped to the fused payload first, and the
-    /// inner nodes are probed for each new fused node (the classes it absorbs).
-    static func replace(_ name: String, _ lhs: OperatorPattern, _ context: FusionRuleContext, op: Op,
-                        children: [Int], absorbing inner: [FusionRuleContext.Inner]) throws -> Rewrite
-    {
-        let language = context.language
-        let target = language.operatorID(for: op, inputCount: children.count)
-        let rhs = Term.apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) })
-        let probes = inner.map { part in
-            Term.apply(OperatorID(rawValue: part.op), payload: .variable(part.payload), part.children.map { .variable($0) })
-        }
-        return Rewrite(name, lhs, rhs, mapping: 0, through: { payloads in
+    /// unions it with the root (``Shapes/Replacement``). The core instantiates it: the
+    /// root's payload is mapped to the fused payload first, and the inner nodes are probed
+    /// for each new fused node (the classes it absorbs).
+    static func replace(_ shape: Shapes.Replacement, _ context: FusionRuleContext) -> Rewrite {
+        let op = shape.op, target = shape.target
+        return Rewrite(shape.name, shape.lhs, shape.rhs, mapping: 0, through: { payloads in
             // Matches mostly share their root's payload: the last one mapped is kept; others
             // go through the context's cache.
             var last: (source: UInt64, payload: UInt64) = (.max, 0)
@@ -331,7 +413,7 @@ enum FusionRules {
                 if source != last.source { last = (source, context.payload(op, typeOf: source, tag: target)) }
                 payloads[i] = last.payload
             }
-        }, probes: probes, created: context.recordAbsorbed)
+        }, probes: shape.probes, created: context.recordAbsorbed)
     }
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.
@@ -340,10 +422,9 @@ enum FusionRules {
     /// A root already rewritten (``FusionRuleContext/concatRoots``) passes the condition
     /// without reading its weights again: its conditional search sees it in every later
     /// iteration, and the applier skips it whatever the condition says.
-    static func swiGLUConcat(_ context: FusionRuleContext) throws -> Rewrite {
+    static func swiGLUConcat(_ lhs: OperatorPattern, _ context: FusionRuleContext) -> Rewrite {
         let language = context.language
         let matMul = language.operatorID("MatMul"), concat = language.operatorID("SwiGLUConcat")
-        let swiGLU = language.operatorID("SwiGLU")
         /// Whether both weights are `Parameter`s of one rank-2 shape; their type.
         func weightType(_ batch: MatchBatch, _ i: Int) -> TensorType? {
             let (gate, up) = (context.facts[batch.eclass(at: 1, i)], context.facts[batch.eclass(at: 2, i)])
@@ -362,8 +443,7 @@ enum FusionRules {
         // The payloads of the wide matmul and the fused node for the last (m, n) seen (the
         // layers of a model share them).
         var lastShape: (m: Int, n: Int, wide: UInt64, fused: UInt64) = (-1, -1, 0, 0)
-        let lhs = node(swiGLU, 0, [node(matMul, 1, [v(0), v(1)]), node(matMul, 2, [v(0), v(2)])])
-        return Rewrite(FusionKind.swiGLUConcat.label, try OperatorPattern(lhs, table: language.table),
+        return Rewrite(FusionKind.swiGLUConcat.label, lhs,
                        condition: { batch in
                            (0..<batch.count).map { i in
                                if context.concatRoots.contains(batch.root(i).rawValue) { return true }
@@ -418,12 +498,11 @@ enum FusionRules {
 
     /// `MatMul(RmsNorm(x, w), p)` → `FusedRmsNormMatMul(eps)(x, w, p)` (opt-in).
     /// x = 0, w = 1, pw = 2; p = 0, q = 1.
-    static func rmsNormMatMul(_ context: FusionRuleContext) throws -> Rewrite {
+    static func rmsNormMatMul(_ lhs: OperatorPattern, _ context: FusionRuleContext) -> Rewrite {
         let language = context.language
         let target = language.operatorID("FusedRmsNormMatMul")
         let rmsNorm = language.operatorID("RmsNorm")
-        let lhs = node(language.operatorID("MatMul"), 0, [node(rmsNorm, 1, [v(0), v(1)]), v(2)])
-        return Rewrite(FusionKind.rmsNormMatMul.label, try OperatorPattern(lhs, table: language.table)) { batch in
+        return Rewrite(FusionKind.rmsNormMatMul.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .rmsNorm(let eps) = language[batch.payload(at: 1, i)].op else { return nil }
                 let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language[batch.payload(at: 0, i)].type)
@@ -451,13 +530,11 @@ enum FusionRules {
 
     /// `CausalAttention(RoPE q, RoPE k, v)` → `CausalAttentionRoPE(theta)(q, k, v)` (opt-in).
     /// x = 0, y = 1, v = 2; p = 0, q = 1, r = 2.
-    static func ropeAttention(_ context: FusionRuleContext) throws -> Rewrite {
+    static func ropeAttention(_ lhs: OperatorPattern, _ context: FusionRuleContext) -> Rewrite {
         let language = context.language
         let target = language.operatorID("CausalAttentionRoPE")
         let rope = language.operatorID("RoPE")
-        let lhs = node(language.operatorID("CausalAttention"), 0,
-                       [node(rope, 1, [v(0)]), node(rope, 2, [v(1)]), v(2)])
-        return Rewrite(FusionKind.ropeAttention.label, try OperatorPattern(lhs, table: language.table),
+        return Rewrite(FusionKind.ropeAttention.label, lhs,
                        condition: { batch in
                            (0..<batch.count).map { ropeAttentionParameters(batch, $0, language) != nil }
                        },
@@ -478,12 +555,11 @@ enum FusionRules {
 
     /// `Silu(GroupNorm(x, w, b))` → `GroupNormSilu(x, w, b)` (inference).
     /// x = 0, w = 1, b = 2; p = 0, q = 1.
-    static func groupNormSilu(_ context: FusionRuleContext) throws -> Rewrite {
+    static func groupNormSilu(_ lhs: OperatorPattern, _ context: FusionRuleContext) -> Rewrite {
         let language = context.language
         let target = language.operatorID("GroupNormSilu")
         let groupNorm = language.operatorID("GroupNorm")
-        let lhs = node(language.operatorID("Silu"), 0, [node(groupNorm, 1, [v(0), v(1), v(2)])])
-        return Rewrite(FusionKind.groupNormSilu.label, try OperatorPattern(lhs, table: language.table)) { batch in
+        return Rewrite(FusionKind.groupNormSilu.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .groupNorm(let parameters) = language[batch.payload(at: 1, i)].op else { return nil }
                 let payload = language.payload(.groupNormSilu(parameters), language[batch.payload(at: 0, i)].type)
@@ -499,7 +575,7 @@ enum FusionRules {
 
     /// A qualifying `Conv2d(x, W)` → `WinogradConv2d(x, WinogradWeight(W), W)` (inference).
     /// x = 0, w = 1; p = 0.
-    static func winograd(_ context: FusionRuleContext) throws -> Rewrite {
+    static func winograd(_ lhs: OperatorPattern, _ context: FusionRuleContext) -> Rewrite {
         let language = context.language
         let target = language.operatorID("WinogradConv2d")
         func candidate(_ batch: MatchBatch, _ i: Int) -> (Conv2dGeometry, String)? {
@@ -509,8 +585,7 @@ enum FusionRules {
                   context.canProvideParameter(named: weight + ":winograd") else { return nil }
             return (g, weight)
         }
-        let lhs = node(language.operatorID("Conv2d"), 0, [v(0), v(1)])
-        return Rewrite(FusionKind.winograd.label, try OperatorPattern(lhs, table: language.table),
+        return Rewrite(FusionKind.winograd.label, lhs,
                        condition: { batch in (0..<batch.count).map { candidate(batch, $0) != nil } },
                        applier: { batch in
                            try (0..<batch.count).compactMap { i in

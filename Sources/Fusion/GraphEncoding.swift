@@ -15,8 +15,8 @@ struct GraphEncoding {
     let parameterClasses: [String: EClassID]
     /// Nodes that must stay: outputs and side effects.
     let pinned: [Bool]
-    /// Nodes with no live consumer.
-    let isSink: [Bool]
+    /// Nodes that a live node reads (the others are sinks).
+    let hasConsumer: [Bool]
 
     /// Adds every live node of `graph` to `egraph`, in the topological order of
     /// `structure` (as ``FusionError/checkStructure(of:)`` returns it).
@@ -28,14 +28,16 @@ struct GraphEncoding {
     init(_ graph: Graph, structure: GraphStructure, into egraph: EGraph, language: FusionLanguage) throws {
         let order = structure.order
         let nodeCount = graph.nodes.count
-        var entryOf = [Int32](repeating: -1, count: nodeCount)
+        // Read only at live nodes, which the loop below writes before any reads them.
+        var entryOf: [Int32] = Self.unfilledArray(count: nodeCount)
         language.reserveCapacity(order.count)
         try egraph.reserveCapacity(nodes: order.count + order.count / 4,
                                    children: structure.inputCount + structure.inputCount / 2)
-        var ops = [UInt32](repeating: 0, count: order.count)
-        var payloads = [UInt64](repeating: 0, count: order.count)
-        var childOffsets = [UInt32](repeating: 0, count: order.count + 1)
-        var children = [ENodeBatch.Child](repeating: .entry(0), count: structure.inputCount)
+        // The batch: every element is written below.
+        var ops: [UInt32] = Self.unfilledArray(count: order.count)
+        var payloads: [UInt64] = Self.unfilledArray(count: order.count)
+        var childOffsets: [UInt32] = Self.unfilledArray(count: order.count + 1)
+        var children: [ENodeBatch.Child] = Self.unfilledArray(count: structure.inputCount)
         var hasConsumer = [Bool](repeating: false, count: nodeCount)
         var pinned = [Bool](repeating: false, count: nodeCount)
         for output in graph.outputs { pinned[output.index] = true }
@@ -53,6 +55,7 @@ struct GraphEncoding {
         children.withUnsafeMutableBufferPointer { children in
             language.withInterner { interner in
                 var next = 0
+                childOffsets[0] = 0
                 for (entry, index) in order.enumerated() {
                     let node = nodes.baseAddress! + index
                     let (payload, nodeOperator, isDerivedLooking) = interner.nodePayload(node)
@@ -90,21 +93,15 @@ struct GraphEncoding {
         originalCount = egraph.totalNodeCount
         var enodeOf = [UInt32](repeating: .max, count: nodeCount)
         var homeNode = [Int32](repeating: -1, count: originalCount)
-        var isSink = [Bool](repeating: false, count: nodeCount)
         classes.withUnsafeBufferPointer { classes in
         enodeOf.withUnsafeMutableBufferPointer { enodeOf in
         homeNode.withUnsafeMutableBufferPointer { homeNode in
-        isSink.withUnsafeMutableBufferPointer { isSink in
-        hasConsumer.withUnsafeBufferPointer { hasConsumer in
             for (entry, index) in order.enumerated() {
                 let e = classes[entry].rawValue
                 enodeOf[index] = e
                 let home = homeNode[Int(e)]
                 if home < 0 || home > Int32(index) { homeNode[Int(e)] = Int32(truncatingIfNeeded: index) }
-                isSink[index] = !hasConsumer[index]
             }
-        }
-        }
         }
         }
         }
@@ -118,7 +115,13 @@ struct GraphEncoding {
         self.homeNode = homeNode
         self.parameterClasses = parameters
         self.pinned = pinned
-        self.isSink = isSink
+        self.hasConsumer = hasConsumer
+    }
+
+    /// An array of `count` elements that are not filled first, for arrays whose elements
+    /// are each written before anything reads them (no zero-filling pass over them).
+    private static func unfilledArray<Element: BitwiseCopyable>(count: Int) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
@@ -137,7 +140,7 @@ struct GraphEncoding {
         var roots: [UInt32] = []
         for index in enodeOf.indices where enodeOf[index] != .max {
             let e = Int(enodeOf[index])
-            guard pinned[index] || isSink[index] else { continue }
+            guard pinned[index] || !hasConsumer[index] else { continue }
             roots.append(UInt32(e))
             if pinned[index], home[Int(canonical[e])] != Int32(index) {
                 roots.append(contentsOf: storage.children(of: e))

@@ -125,7 +125,7 @@ struct PayloadInterner {
 
     /// ``typeID(_:)`` for a type whose complete key is known.
     @inline(__always)
-    private mutating func typeID(_ type: TensorType, completeKey key: TypeKey) -> UInt32 {
+    private mutating func typeID(_ type: borrowing TensorType, completeKey key: TypeKey) -> UInt32 {
         let hash = Self.hash(key)
         let (found, slot) = Self.probe(typeSlots, hash: hash) { typeKeys[$0] == key }
         if let found { return UInt32(found) }
@@ -143,9 +143,9 @@ struct PayloadInterner {
 
     /// Adds a new type in the empty slot `slot` and returns its id.
     @inline(__always)
-    private mutating func insertType(_ type: TensorType, key: TypeKey, hash: UInt32, at slot: Int) -> UInt32 {
+    private mutating func insertType(_ type: borrowing TensorType, key: TypeKey, hash: UInt32, at slot: Int) -> UInt32 {
         let id = UInt32(types.count)
-        types.append(type)
+        types.append(copy type)
         typeKeys.append(key)
         typeSlots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
         if types.count * 2 > typeSlots.count { rehashTypes() }
@@ -235,7 +235,7 @@ struct PayloadInterner {
         }
         let (found, hash, slot) = findExact(stored)
         if let found { return (found, key.operator, false) }
-        let id = append(node.pointee.op, node.pointee.type, key: stored)
+        let id = append(node, key: stored)
         insert(id, hash: hash, at: slot)
         return (id, key.operator, false)
     }
@@ -246,12 +246,12 @@ struct PayloadInterner {
     private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
         let op = key.operator
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
-            return append(node.pointee.op, node.pointee.type, key: key)
+            return append(node, key: key)
         }
         // The node's op is compared (and so copied) only on a full key match.
         let (found, hash, slot) = find(key) { $0 == node.pointee.op }
         if let found { return found }
-        let id = append(node.pointee.op, node.pointee.type, key: key)
+        let id = append(node, key: key)
         insert(id, hash: hash, at: slot)
         return id
     }
@@ -314,18 +314,38 @@ struct PayloadInterner {
         if payloadsIndexed * 2 > payloadSlots.count { rehashPayloads(capacity: payloadSlots.count * 2) }
     }
 
-    /// Appends a new payload (interning its type) and returns its id.
+    /// Appends a new payload of `op` at `type` (interning the type) and returns its id.
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
+        append(FusionLanguage.Payload(op: op, type: type, typeID: typeID(ofNew: key, type), operatorID: key.operator),
+               key: key)
+    }
+
+    /// Appends a new payload of a node's op and type (interning the type) and returns its
+    /// id. The op and type are copied once, straight from the node into the payload.
+    @inline(__always)
+    private mutating func append(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
+        append(FusionLanguage.Payload(op: node.pointee.op, type: node.pointee.type,
+                                      typeID: typeID(ofNew: key, node.pointee.type), operatorID: key.operator),
+               key: key)
+    }
+
+    /// Appends `payload`, whose stored key is `key`, and returns its id.
+    @inline(__always)
+    private mutating func append(_ payload: consuming FusionLanguage.Payload, key: StoredKey) -> UInt64 {
         let id = UInt64(payloads.count)
-        // The stored key holds the type id, or the type's complete key.
-        let dtypeAndRank = key.operatorAndType & StoredKey.byTypeID
-        let typeID = dtypeAndRank == StoredKey.byTypeID
-            ? UInt32(truncatingIfNeeded: key.d0)
-            : typeID(type, completeKey: TypeKey(dtypeAndRank: dtypeAndRank, d0: key.d0, d1: key.d1, d2: key.d2))
-        payloads.append(FusionLanguage.Payload(op: op, type: type, typeID: typeID, operatorID: key.operator))
+        payloads.append(payload)
         payloadKeys.append(key)
         return id
+    }
+
+    /// The type id of a new payload with stored key `key` at `type`: the id the key holds,
+    /// or the interned id of the type's complete key.
+    @inline(__always)
+    private mutating func typeID(ofNew key: StoredKey, _ type: borrowing TensorType) -> UInt32 {
+        let dtypeAndRank = key.operatorAndType & StoredKey.byTypeID
+        if dtypeAndRank == StoredKey.byTypeID { return UInt32(truncatingIfNeeded: key.d0) }
+        return typeID(type, completeKey: TypeKey(dtypeAndRank: dtypeAndRank, d0: key.d0, d1: key.d1, d2: key.d2))
     }
 
     private mutating func rehashPayloads(capacity: Int) {
@@ -561,35 +581,40 @@ struct PayloadInterner {
     }
 
     private static func scan(bytes: UnsafeRawBufferPointer) -> (hash: UInt64, marks: DerivedMarks) {
-        var h = mix(0x1319_8A2E_0370_7344, UInt64(bytes.count))
-        // A word holds a `+` byte when `word ^ 0x2B2B…` has a zero byte.
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let pluses = ones &* UInt64(UInt8(ascii: "+"))
+        let count = bytes.count
+        var h = mix(0x1319_8A2E_0370_7344, UInt64(count))
         var plus: UInt64 = 0
         var offset = 0
-        while offset + 8 <= bytes.count {
+        while offset + 8 <= count {
             let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             h = mix(h, word)
-            let x = word ^ pluses
-            plus |= (x &- ones) & ~x & highs
+            plus |= plusBytes(word)
             offset += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count {
-            let byte = bytes[offset]
-            if byte == UInt8(ascii: "+") { plus = 1 }
-            tail |= UInt64(byte) << shift
-            shift += 8
-            offset += 1
+        // The last eight bytes as one word (overlapping the words above), or the whole
+        // name when it is shorter.
+        var last: UInt64 = 0
+        if count >= 8 {
+            last = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for k in 0..<count { last |= UInt64(bytes[k]) << UInt64(8 * k) }
         }
-        h = mix(h, tail)
+        if offset < count {
+            h = mix(h, last)
+            plus |= plusBytes(last)
+        }
         if plus != 0 { return (h, .plus) }
-        let suffix: StaticString = ":winograd"
-        let length = suffix.utf8CodeUnitCount
-        guard bytes.count >= length else { return (h, .none) }
-        let start = bytes.count - length
-        for k in 0..<length where bytes[start + k] != suffix.utf8Start[k] { return (h, .none) }
+        // `:winograd`: the last word is `winograd` (little-endian) after a `:`.
+        let winograd: UInt64 = 0x6461_7267_6F6E_6977
+        guard count >= 9, last == winograd, bytes[count - 9] == UInt8(ascii: ":") else { return (h, .none) }
         return (h, .suffixBytes)
+    }
+
+    /// Nonzero when a byte of `word` is `+` (a zero byte of `word ^ 0x2B2B…`).
+    @inline(__always)
+    private static func plusBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = word ^ (ones &* UInt64(UInt8(ascii: "+")))
+        return (x &- ones) & ~x & highs
     }
 }

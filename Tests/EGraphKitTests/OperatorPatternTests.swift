@@ -106,6 +106,32 @@ import Testing
         }
     }
 
+    @Test func aPatternServesEveryCopyOfItsTableUntilACopyDeclaresMore() throws {
+        let prototype = MathBenchmark.makeTable()
+        let add = op(prototype, "Add")
+        let lhs = try OperatorPattern(.apply(add, payload: .any, [.variable(0), .variable(1)]), table: prototype)
+        let comm = Rewrite("comm", lhs, .apply(add, payload: .value(0), [.variable(1), .variable(0)]))
+        // A copy declares the same operators: the pattern (and its compiled program) serves it.
+        let copy = prototype.copy()
+        #expect(copy.hasSameOperators(as: prototype) && prototype.hasSameOperators(as: copy))
+        let graph = EGraph()
+        let sum = try graph.add(try Pattern(parsing: "(Add (Const 1) (Const 2))"), table: copy)
+        let report = try Runner(graph: graph, table: copy, rules: [comm], nodeLimit: nil, timeLimit: nil).run()
+        #expect(report.rules[0].matches > 0)
+        let swapped = try graph.add(try Pattern(parsing: "(Add (Const 2) (Const 1))"), table: copy)
+        #expect(try graph.find(sum) == graph.find(swapped))
+        // A copy that declares another operator may differ: rejected, as a table made apart is.
+        let grown = prototype.copy()
+        try grown.declare("Extra", arity: 1)
+        #expect(!grown.hasSameOperators(as: prototype) && !prototype.hasSameOperators(as: grown))
+        #expect(throws: PatternError.self) { try Runner(graph: EGraph(), table: grown, rules: [comm]) }
+        // Redeclaring an existing operator adds nothing: the copy still agrees.
+        let same = prototype.copy()
+        try same.declare("Add", arity: 2)
+        #expect(same.hasSameOperators(as: prototype))
+        #expect(!MathBenchmark.makeTable().hasSameOperators(as: prototype))
+    }
+
     @Test func derivedPayloadsAndProbesReportCreatedNodes() throws {
         let table = MathBenchmark.makeTable()
         let graph = EGraph()

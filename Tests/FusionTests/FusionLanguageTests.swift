@@ -129,7 +129,7 @@ import TensorGraph
         #expect(encoding.homeNode[Int(e[x.index])] == Int32(x.index))
         #expect(encoding.pinned[writeA.index] && encoding.pinned[writeB.index] && encoding.pinned[sum.index])
         #expect(!encoding.pinned[reluA.index])
-        #expect(encoding.isSink[sum.index] && encoding.isSink[reluB.index] && !encoding.isSink[reluA.index])
+        #expect(!encoding.hasConsumer[sum.index] && !encoding.hasConsumer[reluB.index] && encoding.hasConsumer[reluA.index], "sinks")
         #expect(encoding.originalCount == g.count - 2, "x and relu(x) shared")
     }
 
