@@ -68,21 +68,17 @@ struct EGraphOptimizer {
         // Extract.
         clock = ContinuousClock.now
         let costModel = options.costModel
-        let (extraction, homes, enodeCost): (FusionExtractor, [Int32], [Double]) = egraph.withNodeStorage { storage in
-            let canonical = FusionExtractor.canonicalClasses(storage)
-            let enodeCost = Self.enodeCosts(storage, language: language, model: costModel)
-            let homes = encoding.homes(canonical: canonical)
-            return (FusionExtractor(storage: storage, canonical: canonical, originalCount: encoding.originalCount,
-                                    ownCost: enodeCost, roots: encoding.roots(storage, homes: homes, canonical: canonical),
-                                    absorbed: context.absorbed), homes, enodeCost)
+        let extraction = egraph.withNodeStorage { storage in
+            FusionExtractor(storage: storage, encoding: encoding,
+                            ownCost: Self.enodeCosts(storage, language: language, model: costModel),
+                            absorbed: context.absorbed)
         }
         report.extractTime = Fusion.seconds(since: clock)
 
         // Rebuild.
         clock = ContinuousClock.now
-        var rebuild = GraphRebuild(input: input, encoding: encoding, extraction: extraction, homes: homes,
-                                   language: language, egraph: egraph,
-                                   derivedRecords: context.derivedRecords, enodeCost: enodeCost)
+        var rebuild = GraphRebuild(input: input, encoding: encoding, extraction: extraction, language: language,
+                                   egraph: egraph, derivedRecords: context.derivedRecords)
         let optimized = rebuild.run()
         report.rebuildTime = Fusion.seconds(since: clock)
         report.fusions = rebuild.fusions
@@ -93,8 +89,7 @@ struct EGraphOptimizer {
     }
 
     /// The cost of every e-node (live or not) as a kernel: its payload's op and type, its
-    /// children's types. Each distinct type's facts and each payload's kernel class are
-    /// computed once.
+    /// children's types. Each payload's kernel class and output facts are computed once.
     ///
     /// The members of a class share their type (rewrites equate tensors of one type), so a
     /// child's own type is its class's. An e-node of the input graph therefore costs what
@@ -103,71 +98,39 @@ struct EGraphOptimizer {
     ///
     /// - Complexity: O(N + E + P + T) for N e-nodes, E child edges, P payloads and T types.
     static func enodeCosts(_ storage: ENodeStorage, language: FusionLanguage, model: CostModel) -> [Double] {
-        let facts = language.types.map(TypeFacts.init)
+        let types = language.types.map(TypeFacts.init)
         let parameter = language.parameter, input = language.operatorID("Input"),
             constant = language.operatorID("Constant")
-        // Per payload: its kernel class and output type (read in place, no copy of a
-        // payload; leaves without reading their op).
-        let payloadCount = language.payloads.count
-        var payloadType = [UInt32](repeating: 0, count: payloadCount)
-        let kernels = language.payloads.withUnsafeBufferPointer { payloads in
-            payloadType.withUnsafeMutableBufferPointer { payloadType in
-                [KernelClass](unsafeUninitializedCapacity: payloads.count) { kernels, initialized in
-                    for p in 0..<payloads.count {
-                        let op = payloads[p].operatorID
-                        let kernel = op == parameter || op == input || op == constant ? KernelClass.leaf
-                            : KernelClass.of(payloads[p].op)
-                        (kernels.baseAddress! + p).initialize(to: kernel)
-                        payloadType[p] = payloads[p].typeID
-                    }
-                    initialized = payloads.count
+        // Per payload: its kernel class (`nil`: free under `model`) and its output's facts
+        // (read in place, no copy of a payload; leaves without reading their op).
+        let payloads = language.payloads
+        var kernels = [KernelClass?](repeating: nil, count: payloads.count)
+        let facts = [TypeFacts](unsafeUninitializedCapacity: payloads.count) { facts, initialized in
+            payloads.withUnsafeBufferPointer { payloads in
+                for p in 0..<payloads.count {
+                    facts[p] = types[Int(payloads[p].typeID)]
+                    let op = payloads[p].operatorID
+                    guard op != parameter, op != input, op != constant else { continue }
+                    let kernel = KernelClass.of(payloads[p].op)
+                    if !kernel.isFree(model) { kernels[p] = kernel }
                 }
             }
+            initialized = payloads.count
         }
-        // Nodes of one payload usually read the same types (a layer repeated): the last
-        // cost computed per payload is reused when the child types match (the same
-        // computation, so the same bits).
-        var lastCost = [Double](repeating: .nan, count: payloadCount)
-        var lastTypes = [UInt32](repeating: .max, count: payloadCount * 4)
+        let childStart = storage.childOffsets, children = storage.children, nodePayload = storage.payloads
         return [Double](unsafeUninitializedCapacity: storage.count) { cost, initialized in
-            facts.withUnsafeBufferPointer { facts in
-                kernels.withUnsafeBufferPointer { kernels in
-                    payloadType.withUnsafeBufferPointer { payloadType in
-                        lastCost.withUnsafeMutableBufferPointer { lastCost in
-                            lastTypes.withUnsafeMutableBufferPointer { lastTypes in
-                                // A child's type: its own payload's (members of a class share it).
-                                @inline(__always) func type(_ n: UInt32) -> UInt32 {
-                                    payloadType[Int(storage.payloads[Int(n)])]
-                                }
-                                for n in 0..<storage.count {
-                                    let p = Int(storage.payloads[n])
-                                    let kernel = kernels[p]
-                                    if kernel.isFree(model) {
-                                        cost[n] = 0
-                                        continue
-                                    }
-                                    let kids = storage.children(of: n)
-                                    let memo = kids.count <= 4
-                                    if memo, !lastCost[p].isNaN {
-                                        var same = true
-                                        for k in 0..<kids.count where lastTypes[4 * p + k] != type(kids[k]) {
-                                            same = false
-                                            break
-                                        }
-                                        if same {
-                                            cost[n] = lastCost[p]
-                                            continue
-                                        }
-                                    }
-                                    let c = model.kernelCost(kernel, output: facts[Int(payloadType[p])],
-                                                             inputCount: kids.count) { facts[Int(type(kids[$0]))] }
-                                    cost[n] = c
-                                    if memo {
-                                        lastCost[p] = c
-                                        for k in 0..<kids.count { lastTypes[4 * p + k] = type(kids[k]) }
-                                    }
-                                }
-                            }
+            kernels.withUnsafeBufferPointer { kernels in
+                facts.withUnsafeBufferPointer { facts in
+                    for n in 0..<storage.count {
+                        let p = Int(truncatingIfNeeded: nodePayload[n])
+                        guard let kernel = kernels[p] else {
+                            cost[n] = 0
+                            continue
+                        }
+                        let first = Int(childStart[n])
+                        // A child's type: its own payload's (members of a class share it).
+                        cost[n] = model.kernelCost(kernel, output: facts[p], inputCount: Int(childStart[n + 1]) - first) {
+                            facts[Int(truncatingIfNeeded: nodePayload[Int(children[first &+ $0])])]
                         }
                     }
                 }

@@ -22,53 +22,53 @@ import EGraphKit
 /// costs double with every residual connection and overflow a `Double` on deep graphs
 /// (a few hundred layers), while the input graph is always a valid, finite start here.
 ///
-/// The work runs on flat arrays through unsafe pointers (no dictionary, no per-access
-/// uniqueness check): this is on the path of every optimize call.
+/// Most classes hold only the e-node of an input node: one pass over the e-nodes gives
+/// such a class its rank, home and choice. Only the other classes (a rewrite or a merge
+/// added a member, or a rule built the class) get member lists and the general choice.
+/// One pass over the input nodes then finds the roots and counts references.
 ///
-/// - Complexity: O(N + E) to set up for N e-nodes and E child edges, plus, per pass, the
-///   local work of each tried switch.
-struct FusionExtractor {
+/// The work runs on flat buffers through unsafe pointers (no dictionary, no per-access
+/// uniqueness or bounds check): this is on the path of every optimize call.
+///
+/// - Complexity: O(N + E + V) to set up for N e-nodes, E child edges and V input nodes,
+///   plus, per pass, the local work of each tried switch.
+final class FusionExtractor {
     /// Canonical class of every e-node id.
-    let canonical: [UInt32]
+    let canonical: UnsafeBufferPointer<UInt32>
     /// The chosen e-node per class (meaningful where `references[c] > 0`).
-    private(set) var choice: [UInt32]
+    let choice: UnsafeBufferPointer<UInt32>
     /// How many selected e-nodes and roots refer to each class (0: not needed).
-    private(set) var references: [UInt32]
-    /// The total cost of the selection.
-    private(set) var totalCost: Double = 0
-    /// Switches the improvement passes made.
-    private(set) var switches = 0
+    let references: UnsafeBufferPointer<UInt32>
+    /// The canonical child classes of every e-node, node after node (the storage's
+    /// `childOffsets` delimit each node's).
+    let children: UnsafeBufferPointer<UInt32>
+    /// The lowest input node id in each class (-1: none).
+    let homes: UnsafeBufferPointer<Int32>
+    /// Per class: whether an input node of the class is not its home (a duplicate, or a
+    /// node a rewrite merged into another's class).
+    let hasStray: UnsafeBufferPointer<Bool>
+    /// The own cost of every e-node, as given.
+    let ownCost: [Double]
 
-    /// `count + 1` offsets into ``children``, per e-node.
-    let childStart: [UInt32]
-    /// The canonical child classes of every e-node, node after node.
-    let children: [UInt32]
-
-    /// Extracts from `storage` (after a rebuild) for `roots` (any ids; canonicalised).
+    /// Extracts from `storage` (after a rebuild) for the input graph `encoding` added.
+    ///
+    /// The roots are the classes of outputs, side effects and nodes nobody consumes (dead
+    /// code is kept, as the reference keeps it), and the child classes of a pinned node
+    /// whose class another node represents (it is then kept as it was).
     ///
     /// - Parameters:
-    ///   - originalCount: e-node ids below this were added for the input graph, in
-    ///     topological order.
     ///   - ownCost: the own cost of each e-node (finite for every live one; `.infinity`
     ///     never chosen).
-    ///   - canonical: the canonical class of every e-node id (``canonicalClasses(_:)``).
     ///   - absorbed: for fused e-nodes, the producer classes each absorbs (any ids).
-    init(storage: ENodeStorage, canonical: [UInt32], originalCount: Int, ownCost: [Double], roots: [UInt32],
+    init(storage: ENodeStorage, encoding: GraphEncoding, ownCost: [Double],
          absorbed: AbsorbedProducers = AbsorbedProducers(), maxPasses: Int = 8)
     {
         let count = storage.count
-        let edges = storage.children.count
-        let childStart = Array(storage.childOffsets)
-        let children = [UInt32](unsafeUninitializedCapacity: edges) { buffer, initialized in
-            canonical.withUnsafeBufferPointer { canonical in
-                for i in 0..<edges { buffer[i] = canonical[Int(storage.children[i])] }
-            }
-            initialized = edges
-        }
 
-        // The absorbed classes of each e-node, flat (CSR). A node's last record holds its
-        // count; an earlier record of another length is skipped, one of the same length
-        // is overwritten by the later one (the last record wins).
+        // The absorbed e-node ids of each e-node, flat (CSR; canonicalised by the solver).
+        // A node's last record holds its count; an earlier record of another length is
+        // skipped, one of the same length is overwritten by the later one (the last
+        // record wins).
         var absorbedStart = [UInt32](repeating: 0, count: count + 1)
         var absorbedList: [UInt32] = []
         if !absorbed.isEmpty {
@@ -81,146 +81,127 @@ struct FusionExtractor {
                 guard Int(node) < count else { return }
                 let start = Int(absorbedStart[Int(node)])
                 guard Int(absorbedStart[Int(node) + 1]) - start == classes.count else { return }
-                for (k, c) in classes.enumerated() { absorbedList[start + k] = canonical[Int(c)] }
+                for (k, c) in classes.enumerated() { absorbedList[start + k] = c }
             }
         }
 
-        var choice = [UInt32](repeating: .max, count: count)
-        var references = [UInt32](repeating: 0, count: count)
-        var totalCost = 0.0, switches = 0
-        childStart.withUnsafeBufferPointer { childStart in
-            children.withUnsafeBufferPointer { children in
-                canonical.withUnsafeBufferPointer { canonical in
-                    ownCost.withUnsafeBufferPointer { ownCost in
-                        absorbedStart.withUnsafeBufferPointer { absorbedStart in
-                            absorbedList.withUnsafeBufferPointer { absorbedList in
-                                choice.withUnsafeMutableBufferPointer { choice in
-                                    references.withUnsafeMutableBufferPointer { references in
-                                        var solver = Solver(
-                                            storage: storage, originalCount: originalCount, childStart: childStart,
-                                            children: children, canonical: canonical, ownCost: ownCost,
-                                            absorbedStart: absorbedStart, absorbedList: absorbedList,
-                                            choice: choice, references: references)
-                                        solver.solve(roots: roots, maxPasses: maxPasses)
-                                        totalCost = solver.totalCost
-                                        switches = solver.switches
-                                        solver.deallocate()
-                                    }
-                                }
-                            }
-                        }
+        var solver = Solver(storage: storage, originalCount: encoding.originalCount)
+        ownCost.withUnsafeBufferPointer { ownCost in
+            encoding.homeNode.withUnsafeBufferPointer { homeNode in
+                solver.classify(ownCost: ownCost, homeNode: homeNode)
+            }
+            encoding.enodeOf.withUnsafeBufferPointer { enodeOf in
+                encoding.pinned.withUnsafeBufferPointer { pinned in
+                    encoding.hasConsumer.withUnsafeBufferPointer { hasConsumer in
+                        solver.referenceRoots(enodeOf: enodeOf, pinned: pinned, hasConsumer: hasConsumer)
                     }
                 }
             }
-        }
-        self.canonical = canonical
-        self.childStart = childStart
-        self.children = children
-        self.choice = choice
-        self.references = references
-        self.totalCost = totalCost
-        self.switches = switches
-    }
-
-    /// The canonical class of every e-node id, following the union-find links without
-    /// changing them.
-    ///
-    /// - Complexity: O(N) for N e-nodes (links are short after a rebuild).
-    static func canonicalClasses(_ storage: ENodeStorage) -> [UInt32] {
-        let links = storage.unionFindLinks
-        return [UInt32](unsafeUninitializedCapacity: storage.count) { buffer, initialized in
-            for i in 0..<storage.count {
-                var x = UInt32(i)
-                while links[Int(x)] != x { x = links[Int(x)] }
-                buffer[i] = x
+            absorbedStart.withUnsafeBufferPointer { absorbedStart in
+                absorbedList.withUnsafeMutableBufferPointer { absorbedList in
+                    solver.improve(ownCost: ownCost, absorbedStart: absorbedStart, absorbedList: absorbedList,
+                                   maxPasses: maxPasses)
+                }
             }
-            initialized = storage.count
         }
+        solver.deallocateScratch()
+        canonical = UnsafeBufferPointer(solver.canonical)
+        choice = UnsafeBufferPointer(solver.choice)
+        references = UnsafeBufferPointer(solver.references)
+        children = UnsafeBufferPointer(solver.children)
+        homes = UnsafeBufferPointer(solver.homes)
+        hasStray = UnsafeBufferPointer(solver.hasStray)
+        self.ownCost = ownCost
     }
 
-    /// Whether class `c` (canonical) is needed.
-    @inline(__always)
-    func isNeeded(_ c: UInt32) -> Bool { references[Int(c)] > 0 }
-
-    /// The canonical child classes of e-node `n`.
-    func children(of n: UInt32) -> ArraySlice<UInt32> {
-        children[Int(childStart[Int(n)])..<Int(childStart[Int(n) + 1])]
+    deinit {
+        canonical.deallocate()
+        choice.deallocate()
+        references.deallocate()
+        children.deallocate()
+        homes.deallocate()
+        hasStray.deallocate()
     }
 }
 
-/// The extraction's working state: views of the inputs and of the two result arrays,
-/// plus scratch buffers sized once (a DFS stack and the trial's log).
+/// The extraction's working state: views of the storage, the result buffers (which the
+/// ``FusionExtractor`` keeps), and scratch buffers sized once (ranks, member lists, a DFS
+/// stack and the trial's log).
 private struct Solver {
+    let storage: ENodeStorage
+    let originalCount: Int
     let childStart: UnsafeBufferPointer<UInt32>
-    let children: UnsafeBufferPointer<UInt32>
-    let ownCost: UnsafeBufferPointer<Double>
-    let absorbedStart: UnsafeBufferPointer<UInt32>
-    let absorbedList: UnsafeBufferPointer<UInt32>
+    // Results.
+    let canonical: UnsafeMutableBufferPointer<UInt32>
+    let children: UnsafeMutableBufferPointer<UInt32>
     let choice: UnsafeMutableBufferPointer<UInt32>
     let references: UnsafeMutableBufferPointer<UInt32>
-    /// How many selected fused e-nodes absorb each class.
-    let absorbedCount: UnsafeMutableBufferPointer<UInt32>
+    let homes: UnsafeMutableBufferPointer<Int32>
+    let hasStray: UnsafeMutableBufferPointer<Bool>
     /// Per class: rank (see ``FusionExtractor``).
     let rank: UnsafeMutableBufferPointer<Double>
-    /// Per class: its lowest live member (`.max`: none); per e-node: the next member of
-    /// its class, ascending (`.max`: last).
+    /// Per class: whether it has a member besides an original root (set by
+    /// ``classify(ownCost:homeNode:)``; only such classes have member lists).
+    let general: UnsafeMutableBufferPointer<Bool>
+    /// The general classes without an original e-node, highest rank first (ties in id
+    /// order).
+    var built: [UInt32] = []
+    /// Per general class: its lowest live member (`.max`: none); per member: the next
+    /// member of its class, ascending (`.max`: last).
     let firstMember: UnsafeMutableBufferPointer<UInt32>
     let nextMember: UnsafeMutableBufferPointer<UInt32>
+    /// The e-nodes that are not the original root of their class, ascending: rule-built
+    /// e-nodes and members merged into another's class.
+    let others: UnsafeMutableBufferPointer<UInt32>
+    var otherCount = 0
+    /// General classes with more than one live member, ascending.
+    var alternatives: [UInt32] = []
     /// DFS stack (each acquire or release pushes at most 1 + E entries).
     let stack: UnsafeMutablePointer<UInt32>
     /// The trial's reference changes: a class id, the top bit set for an acquire (at most
     /// two visits per edge plus the two nodes' children per trial).
     let log: UnsafeMutablePointer<UInt32>
     var logCount = 0
-    var totalCost = 0.0
-    var switches = 0
-    let storage: ENodeStorage
-    let originalCount: Int
-    let canonical: UnsafeBufferPointer<UInt32>
 
     private static let acquired: UInt32 = 1 << 31
 
-    init(storage: ENodeStorage, originalCount: Int, childStart: UnsafeBufferPointer<UInt32>,
-         children: UnsafeBufferPointer<UInt32>, canonical: UnsafeBufferPointer<UInt32>,
-         ownCost: UnsafeBufferPointer<Double>, absorbedStart: UnsafeBufferPointer<UInt32>,
-         absorbedList: UnsafeBufferPointer<UInt32>, choice: UnsafeMutableBufferPointer<UInt32>,
-         references: UnsafeMutableBufferPointer<UInt32>)
-    {
-        let count = storage.count
+    init(storage: ENodeStorage, originalCount: Int) {
+        let count = storage.count, edges = storage.children.count
         self.storage = storage
-        self.originalCount = originalCount
-        self.childStart = childStart
-        self.children = children
-        self.canonical = canonical
-        self.ownCost = ownCost
-        self.absorbedStart = absorbedStart
-        self.absorbedList = absorbedList
-        self.choice = choice
-        self.references = references
-        absorbedCount = .allocate(capacity: count)
-        absorbedCount.initialize(repeating: 0)
+        self.originalCount = min(originalCount, count)
+        childStart = storage.childOffsets
+        canonical = .allocate(capacity: count)
+        children = .allocate(capacity: edges)
+        choice = .allocate(capacity: count)
+        references = .allocate(capacity: count)
+        references.initialize(repeating: 0)
+        homes = .allocate(capacity: count)
+        hasStray = .allocate(capacity: count)
+        hasStray.initialize(repeating: false)
         rank = .allocate(capacity: count)
-        rank.initialize(repeating: .infinity)
+        general = .allocate(capacity: count)
+        general.initialize(repeating: false)
         firstMember = .allocate(capacity: count)
-        firstMember.initialize(repeating: .max)
         nextMember = .allocate(capacity: count)
-        nextMember.initialize(repeating: .max)
-        stack = .allocate(capacity: children.count + 2)
-        log = .allocate(capacity: 4 * children.count + 16)
+        others = .allocate(capacity: count)
+        stack = .allocate(capacity: edges + 2)
+        log = .allocate(capacity: 4 * edges + 16)
     }
 
-    func deallocate() {
-        absorbedCount.deallocate()
+    /// Frees the scratch buffers (not the results).
+    func deallocateScratch() {
         rank.deallocate()
+        general.deallocate()
         firstMember.deallocate()
         nextMember.deallocate()
+        others.deallocate()
         stack.deallocate()
         log.deallocate()
     }
 
     /// Whether e-node `n` may be chosen for class `c`: finite cost, children ranked below.
     @inline(__always)
-    func admissible(_ n: Int, _ c: Int) -> Bool {
+    func admissible(_ n: Int, _ c: Int, _ ownCost: UnsafeBufferPointer<Double>) -> Bool {
         guard ownCost[n].isFinite else { return false }
         let r = rank[c]
         for k in Int(childStart[n])..<Int(childStart[n + 1]) where rank[Int(children[k])] >= r {
@@ -229,62 +210,173 @@ private struct Solver {
         return true
     }
 
-    mutating func solve(roots: [UInt32], maxPasses: Int) {
-        let count = storage.count
-        // Ranks: the first original e-node of a class, or just above a rule-built node's
-        // highest child.
-        for i in 0..<min(originalCount, count) where rank[Int(canonical[i])] == .infinity {
-            rank[Int(canonical[i])] = Double(i)
+    /// Canonical classes and children; every class's rank and home; the choice of every
+    /// class. Ranks: the first original e-node of a class, or just above a rule-built
+    /// node's highest child. Homes: the lowest input node of a class's original e-nodes
+    /// (`homeNode`, -1: none). Choices: the lowest admissible member, which is the
+    /// original e-node wherever there is one.
+    mutating func classify(ownCost: UnsafeBufferPointer<Double>, homeNode: UnsafeBufferPointer<Int32>) {
+        let count = storage.count, originalCount = self.originalCount
+        let links = storage.unionFindLinks
+        let canonical = self.canonical, rank = self.rank, homes = self.homes, choice = self.choice
+        let others = self.others
+        var otherCount = 0
+        // Every e-node; a class that is only its original root is settled here.
+        for n in 0..<count {
+            var root = UInt32(truncatingIfNeeded: n)
+            while links[Int(root)] != root { root = links[Int(root)] }
+            canonical[n] = root
+            if Int(root) == n && n < originalCount {
+                rank[n] = Double(n)
+                homes[n] = homeNode[n]
+                choice[n] = storage.isLive(n) && ownCost[n].isFinite ? root : .max
+            } else {
+                rank[n] = .infinity
+                homes[n] = -1
+                choice[n] = .max
+                others[otherCount] = UInt32(truncatingIfNeeded: n)
+                otherCount += 1
+            }
         }
-        if originalCount < count {
-            // Whether a class has an original e-node, before rule-built ranks are set.
-            let original = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
-            for c in 0..<count { original[c] = rank[c].isFinite }
-            for n in originalCount..<count where storage.isLive(n) && !original[Int(canonical[n])] {
-                let c = Int(canonical[n])
+        self.otherCount = otherCount
+        let storageChildren = storage.children
+        for i in 0..<storageChildren.count { children[i] = canonical[Int(storageChildren[i])] }
+
+        // The other e-nodes: ranks and homes of their classes, member lists (ascending).
+        let general = self.general, firstMember = self.firstMember, nextMember = self.nextMember
+        for i in 0..<otherCount {
+            let n = Int(others[i]), c = Int(canonical[n])
+            if !general[c] {
+                general[c] = true
+                firstMember[c] = storage.isLive(c) ? UInt32(c) : .max
+                nextMember[c] = .max
+            }
+            if n < originalCount {
+                rank[c] = min(rank[c], Double(n))
+                let home = homeNode[n]
+                if home >= 0 && (homes[c] < 0 || homes[c] > home) { homes[c] = home }
+            }
+            guard n != c, storage.isLive(n) else { continue }
+            let member = UInt32(truncatingIfNeeded: n)
+            if firstMember[c] == .max || firstMember[c] > member {
+                nextMember[n] = firstMember[c]
+                firstMember[c] = member
+            } else {
+                var m = Int(firstMember[c])
+                while nextMember[m] != .max && nextMember[m] < member { m = Int(nextMember[m]) }
+                nextMember[n] = nextMember[m]
+                nextMember[m] = member
+            }
+        }
+        // Rule-built e-nodes (the others from `originalCount` on) rank the classes without
+        // an original e-node, in id order.
+        var firstBuilt = otherCount
+        while firstBuilt > 0 && Int(others[firstBuilt - 1]) >= originalCount { firstBuilt -= 1 }
+        if firstBuilt < otherCount {
+            let withOriginal = UnsafeMutableBufferPointer<Bool>.allocate(capacity: otherCount - firstBuilt)
+            for i in firstBuilt..<otherCount { withOriginal[i - firstBuilt] = rank[Int(canonical[Int(others[i])])].isFinite }
+            for i in firstBuilt..<otherCount where !withOriginal[i - firstBuilt] {
+                let n = Int(others[i])
+                let c = canonical[n]
+                if built.last != c { built.append(c) }
+                guard storage.isLive(n) else { continue }
                 var highest = -1.0
                 for k in Int(childStart[n])..<Int(childStart[n + 1]) {
                     highest = max(highest, rank[Int(children[k])])
                 }
-                rank[c] = min(rank[c], highest + 1.0 / 1024)
+                rank[Int(c)] = min(rank[Int(c)], highest + 1.0 / 1024)
             }
-            original.deallocate()
+            withOriginal.deallocate()
+            // (Members of one class need not be adjacent: the sort brings duplicates together.)
+            built.sort { rank[Int($0)] > rank[Int($1)] || (rank[Int($0)] == rank[Int($1)] && $0 < $1) }
+            var unique = 0
+            for i in built.indices where i == 0 || built[i] != built[unique - 1] {
+                built[unique] = built[i]
+                unique += 1
+            }
+            built.removeLast(built.count - unique)
         }
 
-        // Members per class, ascending (linked from the highest id down).
-        var n = count - 1
-        while n >= 0 {
-            if storage.isLive(n) {
-                let c = Int(canonical[n])
-                nextMember[n] = firstMember[c]
-                firstMember[c] = UInt32(n)
-            }
-            n -= 1
-        }
-        // The start: the lowest admissible member, which is the original e-node wherever
-        // there is one. Classes with several members are the ones to improve.
+        // The general classes' choices; those with several members are the ones to improve.
         // An original e-node that ranks its class has only lower-ranked children (the input
         // was added in topological order, children first), so only its cost is checked.
-        var alternatives: [UInt32] = []
-        for c in 0..<count where firstMember[c] != .max {
+        for c in 0..<count where general[c] && firstMember[c] != .max {
             var m = firstMember[c]
             while m != .max {
                 let n = Int(m)
                 let ranksClass = n < originalCount && rank[c] == Double(n)
-                assert(!ranksClass || !ownCost[n].isFinite || admissible(n, c), "input e-nodes in topological order")
-                if ranksClass ? ownCost[n].isFinite : admissible(n, c) {
+                assert(!ranksClass || !ownCost[n].isFinite || admissible(n, c, ownCost), "input e-nodes in topological order")
+                if ranksClass ? ownCost[n].isFinite : admissible(n, c, ownCost) {
                     choice[c] = m
                     break
                 }
-                m = nextMember[Int(m)]
+                m = nextMember[n]
             }
-            if nextMember[Int(firstMember[c])] != .max { alternatives.append(UInt32(c)) }
+            if nextMember[Int(firstMember[c])] != .max { alternatives.append(UInt32(truncatingIfNeeded: c)) }
+        }
+    }
+
+    /// Counts the references of the starting selection: one pass over the input nodes
+    /// references the roots (see ``FusionExtractor``) and flags the classes with an input
+    /// node away from their home; then, from the highest rank down, each needed class
+    /// references its choice's children. Those rank lower, so a class is reached after
+    /// every class that can refer to it.
+    mutating func referenceRoots(enodeOf: UnsafeBufferPointer<UInt32>, pinned: UnsafeBufferPointer<Bool>,
+                                 hasConsumer: UnsafeBufferPointer<Bool>)
+    {
+        let canonical = self.canonical, homes = self.homes, hasStray = self.hasStray
+        let references = self.references, children = self.children, childStart = self.childStart
+        for index in 0..<enodeOf.count where enodeOf[index] != .max {
+            let e = Int(enodeOf[index])
+            let c = Int(canonical[e])
+            let atHome = homes[c] == Int32(truncatingIfNeeded: index)
+            if !atHome { hasStray[c] = true }
+            guard pinned[index] || !hasConsumer[index] else { continue }
+            references[c] += 1
+            if pinned[index] && !atHome {
+                for k in Int(childStart[e])..<Int(childStart[e + 1]) { references[Int(children[k])] += 1 }
+            }
         }
 
-        for root in roots { totalCost += acquire(canonical[Int(root)], logging: false) }
-        // Roots first, then down.
+        let rank = self.rank, choice = self.choice, built = self.built
+        @inline(__always) func referenceChildren(_ c: Int) {
+            guard references[c] > 0 else { return }
+            let n = Int(choice[c])
+            assert(n != Int(UInt32.max), "a needed class has a choice")
+            for k in Int(childStart[n])..<Int(childStart[n + 1]) { references[Int(children[k])] += 1 }
+        }
+        // A class with an original e-node is visited at its rank (the position of its
+        // first original e-node); the classes built by rules in between, by rank.
+        var b = 0
+        var position = originalCount - 1
+        while position >= 0 {
+            while b < built.count && rank[Int(built[b])] > Double(position) {
+                referenceChildren(Int(built[b]))
+                b += 1
+            }
+            let c = Int(canonical[position])
+            if rank[c] == Double(position) { referenceChildren(c) }
+            position -= 1
+        }
+        while b < built.count {
+            referenceChildren(Int(built[b]))
+            b += 1
+        }
+    }
+
+    /// The improvement passes, from the roots down (highest rank first).
+    mutating func improve(ownCost: UnsafeBufferPointer<Double>, absorbedStart: UnsafeBufferPointer<UInt32>,
+                          absorbedList: UnsafeMutableBufferPointer<UInt32>, maxPasses: Int)
+    {
+        guard !alternatives.isEmpty else { return }
+        for k in absorbedList.indices { absorbedList[k] = canonical[Int(absorbedList[k])] }
+        let absorbed = Absorbed(start: absorbedStart, list: UnsafeBufferPointer(absorbedList),
+                                count: .allocate(capacity: storage.count))
+        absorbed.count.initialize(repeating: 0)
+        defer { absorbed.count.deallocate() }
         let rank = self.rank
         alternatives.sort { rank[Int($0)] > rank[Int($1)] }
+        let alternatives = self.alternatives
         for _ in 0..<maxPasses {
             var switched = false
             for c32 in alternatives {
@@ -294,105 +386,117 @@ private struct Solver {
                 while m != .max {
                     let n = Int(m)
                     m = nextMember[n]
-                    guard n != Int(choice[c]), admissible(n, c) else { continue }
-                    if trySwitch(c, to: n) {
-                        switches += 1
-                        switched = true
-                    }
+                    guard n != Int(choice[c]), admissible(n, c, ownCost) else { continue }
+                    if trySwitch(c, to: n, ownCost, absorbed) { switched = true }
                 }
             }
             if !switched { break }
         }
     }
 
-    /// Adds a reference to `c`; a class that becomes needed adds its choice's cost and
-    /// references its children. Returns the cost added.
+    /// The absorbed classes of each e-node (CSR) and how many selected fused e-nodes
+    /// absorb each class.
+    struct Absorbed {
+        let start: UnsafeBufferPointer<UInt32>
+        let list: UnsafeBufferPointer<UInt32>
+        let count: UnsafeMutableBufferPointer<UInt32>
+    }
+
+    /// Adds a reference to `c` (logged); a class that becomes needed adds its choice's
+    /// cost and references its children. Returns the cost added.
     @inline(__always)
-    private mutating func acquire(_ c: UInt32, logging: Bool) -> Double {
+    private mutating func acquire(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>) -> Double {
+        let references = self.references, choice = self.choice, children = self.children
+        let childStart = self.childStart, stack = self.stack, log = self.log
+        var logCount = self.logCount
         var added = 0.0
         var top = 1
         stack[0] = c
         while top > 0 {
             top -= 1
-            let k = stack[top]
-            references[Int(k)] += 1
-            if logging {
-                log[logCount] = k | Self.acquired
-                logCount += 1
-            }
-            guard references[Int(k)] == 1 else { continue }
-            let n = Int(choice[Int(k)])
+            let k = Int(stack[top])
+            references[k] += 1
+            log[logCount] = UInt32(truncatingIfNeeded: k) | Self.acquired
+            logCount += 1
+            guard references[k] == 1 else { continue }
+            let n = Int(choice[k])
             added += ownCost[n]
             for i in Int(childStart[n])..<Int(childStart[n + 1]) {
                 stack[top] = children[i]
                 top += 1
             }
         }
+        self.logCount = logCount
         return added
     }
 
     /// Drops a reference to `c`; a class nothing needs any more gives back its cost and
     /// releases its children. Returns the cost freed.
     @inline(__always)
-    private mutating func release(_ c: UInt32) -> Double {
+    private mutating func release(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>) -> Double {
+        let references = self.references, choice = self.choice, children = self.children
+        let childStart = self.childStart, stack = self.stack, log = self.log
+        var logCount = self.logCount
         var freed = 0.0
         var top = 1
         stack[0] = c
         while top > 0 {
             top -= 1
-            let k = stack[top]
-            references[Int(k)] -= 1
-            log[logCount] = k
+            let k = Int(stack[top])
+            references[k] -= 1
+            log[logCount] = UInt32(truncatingIfNeeded: k)
             logCount += 1
-            guard references[Int(k)] == 0 else { continue }
-            let n = Int(choice[Int(k)])
+            guard references[k] == 0 else { continue }
+            let n = Int(choice[k])
             freed += ownCost[n]
             for i in Int(childStart[n])..<Int(childStart[n + 1]) {
                 stack[top] = children[i]
                 top += 1
             }
         }
+        self.logCount = logCount
         return freed
     }
 
     /// Whether, with `n` selected instead of `current` (references already updated), no
     /// absorbed producer is needed: a fused node must not recompute a producer that
     /// another consumer (or an output) still needs. Updates the absorbed counts when true.
-    private func keepsAbsorbedUnneeded(replacing current: Int, with n: Int) -> Bool {
-        let gone = Int(absorbedStart[current])..<Int(absorbedStart[current + 1])
-        let new = Int(absorbedStart[n])..<Int(absorbedStart[n + 1])
-        for k in gone { absorbedCount[Int(absorbedList[k])] -= 1 }
-        for k in new { absorbedCount[Int(absorbedList[k])] += 1 }
-        var ok = new.allSatisfy { references[Int(absorbedList[$0])] == 0 }
+    private func keepsAbsorbedUnneeded(replacing current: Int, with n: Int, _ absorbed: Absorbed) -> Bool {
+        let gone = Int(absorbed.start[current])..<Int(absorbed.start[current + 1])
+        let new = Int(absorbed.start[n])..<Int(absorbed.start[n + 1])
+        for k in gone { absorbed.count[Int(absorbed.list[k])] -= 1 }
+        for k in new { absorbed.count[Int(absorbed.list[k])] += 1 }
+        var ok = new.allSatisfy { references[Int(absorbed.list[$0])] == 0 }
         if ok {
             for i in 0..<logCount where log[i] & Self.acquired != 0 {
                 let k = Int(log[i] & ~Self.acquired)
-                if absorbedCount[k] > 0 && references[k] > 0 {
+                if absorbed.count[k] > 0 && references[k] > 0 {
                     ok = false
                     break
                 }
             }
         }
         if !ok {
-            for k in new { absorbedCount[Int(absorbedList[k])] -= 1 }
-            for k in gone { absorbedCount[Int(absorbedList[k])] += 1 }
+            for k in new { absorbed.count[Int(absorbed.list[k])] -= 1 }
+            for k in gone { absorbed.count[Int(absorbed.list[k])] += 1 }
         }
         return ok
     }
 
     /// Switches class `c` to e-node `n` if that lowers the total strictly.
-    private mutating func trySwitch(_ c: Int, to n: Int) -> Bool {
+    private mutating func trySwitch(_ c: Int, to n: Int, _ ownCost: UnsafeBufferPointer<Double>,
+                                    _ absorbed: Absorbed) -> Bool
+    {
         let current = Int(choice[c])
         logCount = 0
         var added = 0.0, freed = 0.0
         // Acquire first, so that children both nodes share are never released.
-        for i in Int(childStart[n])..<Int(childStart[n + 1]) { added += acquire(children[i], logging: true) }
-        for i in Int(childStart[current])..<Int(childStart[current + 1]) { freed += release(children[i]) }
+        for i in Int(childStart[n])..<Int(childStart[n + 1]) { added += acquire(children[i], ownCost) }
+        for i in Int(childStart[current])..<Int(childStart[current + 1]) { freed += release(children[i], ownCost) }
         let delta = ownCost[n] - ownCost[current] + added - freed
         let scale = ownCost[n] + ownCost[current] + added + freed
-        if delta < 0, -delta > scale * 1e-9, keepsAbsorbedUnneeded(replacing: current, with: n) {
-            choice[c] = UInt32(n)
-            totalCost += delta
+        if delta < 0, -delta > scale * 1e-9, keepsAbsorbedUnneeded(replacing: current, with: n, absorbed) {
+            choice[c] = UInt32(truncatingIfNeeded: n)
             return true
         }
         var i = logCount - 1

@@ -16,14 +16,12 @@ import TensorGraph
 struct GraphRebuild {
     let input: Graph
     let encoding: GraphEncoding
+    /// The extraction, with each class's home and the e-node costs under the options'
+    /// model (``EGraphOptimizer/enodeCosts(_:language:model:)``).
     let extraction: FusionExtractor
     let language: FusionLanguage
     let egraph: EGraph
     let derivedRecords: [String: DerivedParam]
-    /// The lowest input node id in each canonical class (-1: none).
-    let homes: [Int32]
-    /// The cost of every e-node under the options' model (``EGraphOptimizer/enodeCosts(_:language:model:)``).
-    let enodeCost: [Double]
     /// The fusions found, in the reference's order.
     private(set) var fusions: [AppliedFusion] = []
     /// The input graph's cost: what ``CostModel/cost(of:)-(Graph)`` gives for it, summed
@@ -36,17 +34,15 @@ struct GraphRebuild {
     /// plus the appended.
     private(set) var activeCount = 0
 
-    init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, homes: [Int32],
-         language: FusionLanguage, egraph: EGraph, derivedRecords: [String: DerivedParam], enodeCost: [Double])
+    init(input: Graph, encoding: GraphEncoding, extraction: FusionExtractor, language: FusionLanguage,
+         egraph: EGraph, derivedRecords: [String: DerivedParam])
     {
-        self.homes = homes
         self.input = input
         self.encoding = encoding
         self.extraction = extraction
         self.language = language
         self.egraph = egraph
         self.derivedRecords = derivedRecords
-        self.enodeCost = enodeCost
     }
 
     mutating func run() -> Graph {
@@ -54,123 +50,119 @@ struct GraphRebuild {
     }
 
     /// The fusion an e-node built by a rule stands for, per operator id (`nil`: none).
-    private func fusionKinds() -> [FusionKind?] {
+    private static let fusionKinds: [FusionKind?] = {
         let named: [(String, FusionKind)] = [
             ("FusedMatMulAdd", .matMulAdd), ("FusedMatMulATAdd", .matMulATAdd), ("FusedMatMulBTAdd", .matMulBTAdd),
             ("Silu", .silu), ("SwiGLU", .swiGLU), ("SwiGLUConcat", .swiGLUConcat),
             ("FusedRmsNormMatMul", .rmsNormMatMul), ("CausalAttentionRoPE", .ropeAttention),
             ("GroupNormSilu", .groupNormSilu), ("WinogradConv2d", .winograd),
         ]
-        let ids = named.map { language.operatorID($0.0) }
+        let ids = named.map { FusionLanguage.declaredIDs[$0.0]! }
         var kinds = [FusionKind?](repeating: nil, count: Int(ids.max() ?? 0) + 1)
         for (id, entry) in zip(ids, named) { kinds[Int(id)] = entry.1 }
         return kinds
-    }
+    }()
 
     private mutating func build(_ storage: ENodeStorage) -> Graph {
         let nodes = input.nodes
-        let home = homes
-        let canonical = extraction.canonical
-        let enodeOf = encoding.enodeOf
-        let pinned = encoding.pinned
-        let cost = enodeCost
+        let extraction = self.extraction
+        let home = extraction.homes, canonical = extraction.canonical, hasStray = extraction.hasStray
         let choice = extraction.choice, references = extraction.references
-        let kidStart = extraction.childStart, kids = extraction.children
+        let kidStart = storage.childOffsets, kids = extraction.children
         let count = storage.count, originalCount = encoding.originalCount
         // Operators are compared by id (no copy of a node's op).
         let parameterOp = language.parameter, inputOp = language.operatorID("Input"),
             constantOp = language.operatorID("Constant")
         let negOp = language.operatorID("Neg"), transposeOp = language.operatorID("Transpose"),
             reluOp = language.operatorID("Relu")
-        var slot = [Int32](repeating: -1, count: count)
+        let kindOf = Self.fusionKinds
 
-        // Fusions: needed classes whose home now holds an e-node a rule built.
-        // (Operators, not payloads: a rule's fused op has an operator of its own.)
-        let kindOf = fusionKinds()
+        // One pass over the input nodes, in order: the input's cost (as `cost(of:)` sums
+        // it), the fusions, and what happens to each live non-leaf node, with the new cost.
+        // - A needed class's home is where its chosen e-node goes: a fusion if a rule built
+        //   it. A node whose own e-node was chosen has its op and type (both are in the
+        //   payload); it is unchanged when its children's slots are its inputs, which holds
+        //   when no child class has a node away from its home; else the inputs are compared.
+        //   (Its children are needed classes of input nodes: their slots are homes.)
+        // - Any other node is a simplification if it was rewritten away into a class another
+        //   node represents, and is kept (pinned) or retired.
+        // Only the nodes that change are listed (ascending); no node is read unless one of
+        // its input classes has a stray node.
+        var before = 0.0, after = 0.0, live = 0, retiredCount = 0
         var found: [AppliedFusion] = []
         found.reserveCapacity(64)
-        slot.withUnsafeMutableBufferPointer { slot in
-            for c in 0..<count where home[c] >= 0 && references[c] > 0 {
-                slot[c] = home[c]
-                let chosen = Int(choice[c])
-                if chosen >= originalCount {
-                    let op = Int(storage.ops[chosen])
-                    if op < kindOf.count, let kind = kindOf[op] { found.append(AppliedFusion(kind, at: NodeID(Int(home[c])))) }
+        var changed: [(index: Int32, fate: Fate)] = []
+        extraction.ownCost.withUnsafeBufferPointer { cost in
+        encoding.enodeOf.withUnsafeBufferPointer { enodeOf in
+        encoding.pinned.withUnsafeBufferPointer { pinned in
+            for index in 0..<enodeOf.count where enodeOf[index] != .max {
+                let e = Int(enodeOf[index])
+                before += cost[e]
+                live += 1
+                let c = Int(canonical[e])
+                let op = storage.ops[e]
+                let atHome = home[c] == Int32(truncatingIfNeeded: index)
+                let isLeaf = op == parameterOp || op == inputOp || op == constantOp
+                if atHome && references[c] > 0 {
+                    let chosen = Int(choice[c])
+                    if chosen >= originalCount {
+                        let chosenOp = Int(storage.ops[chosen])
+                        if chosenOp < kindOf.count, let kind = kindOf[chosenOp] {
+                            found.append(AppliedFusion(kind, at: NodeID(index)))
+                        }
+                    }
+                    if isLeaf { continue }
+                    after += cost[chosen]
+                    if chosen == e {
+                        var unchanged = true
+                        for k in Int(kidStart[e])..<Int(kidStart[e + 1]) where hasStray[Int(kids[k])] {
+                            unchanged = false
+                            break
+                        }
+                        if !unchanged {
+                            unchanged = nodes[index].inputs.withUnsafeBufferPointer { inputs in
+                                let first = Int(kidStart[e])
+                                guard Int(kidStart[e + 1]) - first == inputs.count else { return false }
+                                for j in 0..<inputs.count where Int(home[Int(kids[first + j])]) != inputs[j].index {
+                                    return false
+                                }
+                                return true
+                            }
+                        }
+                        if unchanged { continue }
+                    }
+                    changed.append((Int32(index), .rewritten))
+                    continue
+                }
+                if !atHome && (op == negOp || op == transposeOp || op == reluOp) && !pinned[index] {
+                    let kind: FusionKind = op == negOp ? .doubleNegation : op == transposeOp ? .doubleTranspose : .reluIdempotence
+                    found.append(AppliedFusion(kind, at: NodeID(index)))
+                }
+                if isLeaf { continue }
+                if pinned[index] {
+                    // Kept as it was, reading the new nodes (of the same types).
+                    after += cost[e]
+                    changed.append((Int32(index), .rewired))
+                } else {
+                    changed.append((Int32(index), .retired))
+                    retiredCount += 1
                 }
             }
         }
-        // Simplifications: rewritten-away nodes whose class another node represents. The
-        // same pass sums the input's cost (node order, as `cost(of:)` sums it).
-        // It also flags the classes with a node that will not be at its class's slot
-        // (fused away, merged into another): only a consumer of such a class can have
-        // inputs that change, so only those read their node's inputs below.
-        var before = 0.0, live = 0
-        var moved = [Bool](repeating: false, count: count)
-        for index in 0..<nodes.count where enodeOf[index] != .max {
-            let e = Int(enodeOf[index])
-            before += cost[e]
-            live += 1
-            let c = Int(canonical[e])
-            if slot[c] != Int32(index) { moved[c] = true }
-            let op = storage.ops[e]
-            guard op == negOp || op == transposeOp || op == reluOp,
-                  home[c] != Int32(index), !pinned[index] else { continue }
-            let kind: FusionKind = op == negOp ? .doubleNegation : op == transposeOp ? .doubleTranspose : .reluIdempotence
-            found.append(AppliedFusion(kind, at: NodeID(index)))
+        }
         }
         costBefore = before
         // The reference's order: by pass, then by node id (its passes visit ids ascending).
         found.sort { ($0.kind.pass, $0.node, $0.kind) < ($1.kind.pass, $1.node, $1.kind) }
         fusions = found
 
-        // What happens to each live non-leaf node, decided while the tables are hot (no
-        // node is read unless one of its input classes moved); the cost is summed in node
-        // order. Only the nodes that change are listed (ascending).
-        var after = 0.0
-        var changed: [(index: Int32, fate: Fate)] = []
-        var retiredCount = 0
-        for index in 0..<nodes.count where enodeOf[index] != .max {
-            let e = Int(enodeOf[index])
-            let op = storage.ops[e]
-            guard op != parameterOp, op != inputOp, op != constantOp else { continue }
-            let c = Int(canonical[e])
-            if slot[c] == Int32(index) {
-                let chosen = Int(choice[c])
-                after += cost[chosen]
-                // A node whose own e-node was chosen has its op and type (both are in the
-                // payload); it is unchanged when its children's slots are its inputs, which
-                // holds when no child class is flagged as moved; else the inputs are compared.
-                // (Its children are needed classes of input nodes: their slots are homes.)
-                if chosen == e {
-                    var unchanged = true
-                    for k in Int(kidStart[e])..<Int(kidStart[e + 1]) where moved[Int(kids[k])] {
-                        unchanged = false
-                        break
-                    }
-                    if !unchanged {
-                        unchanged = nodes[index].inputs.withUnsafeBufferPointer { inputs in
-                            let first = Int(kidStart[e])
-                            guard Int(kidStart[e + 1]) - first == inputs.count else { return false }
-                            for j in 0..<inputs.count where Int(slot[Int(kids[first + j])]) != inputs[j].index {
-                                return false
-                            }
-                            return true
-                        }
-                    }
-                    if unchanged { continue }
-                }
-                changed.append((Int32(index), .rewritten))
-            } else if pinned[index] {
-                // Kept as it was, reading the new nodes (of the same types).
-                after += cost[e]
-                changed.append((Int32(index), .rewired))
-            } else {
-                changed.append((Int32(index), .retired))
-                retiredCount += 1
-            }
+        // Each needed class's id in the new graph: its home, or an appended id (set below).
+        var slot = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            _ = buffer.initialize(from: home)
+            initialized = count
         }
-
         // Appended classes, in fusion order, children first.
+        let enodeOf = encoding.enodeOf
         var appended: [UInt32] = []
         var nextID = Int32(nodes.count)
         func place(_ c: Int) {
@@ -184,7 +176,7 @@ struct GraphRebuild {
         }
         for fusion in found {
             let c = Int(canonical[Int(enodeOf[fusion.node.index])])
-            guard slot[c] >= 0 else { continue }
+            guard references[c] > 0 else { continue }
             let chosen = Int(choice[c])
             for k in Int(kidStart[chosen])..<Int(kidStart[chosen + 1]) { place(Int(kids[k])) }
         }
@@ -249,7 +241,7 @@ struct GraphRebuild {
             if derived.insert(name).inserted { graph.addDerivedParam(record) }
         }
 
-        for n in appended { after += cost[Int(n)] }
+        for n in appended { after += extraction.ownCost[Int(n)] }
         costAfter = after
         activeCount = live - retiredCount + appended.count
         return graph

@@ -49,9 +49,8 @@ struct OptimizeBenchCommand: ParsableCommand {
             if let writeEgglog {
                 try Fusion.dumpEgglogProgram(input).write(toFile: writeEgglog, atomically: true, encoding: .utf8)
             }
-            for strategy in strategy.map({ [$0] }) ?? [OptimizationStrategy.egraph, .patterns] {
-                measure(input, label: name, strategy: strategy, runs: runs, warmup: warmup)
-            }
+            measure(input, label: name, strategies: strategy.map { [$0] } ?? [.egraph, .patterns],
+                    runs: runs, warmup: warmup)
         }
         if let scaling {
             for field in scaling.split(separator: ",") {
@@ -61,7 +60,7 @@ struct OptimizeBenchCommand: ParsableCommand {
                 let layers = Models.llamaSyntheticLayers(forNodes: nodes)
                 let input = try Models.llamaSynthetic(layers: layers)
                 let large = input.count > 200_000
-                measure(input, label: "llama-synthetic-\(layers)", strategy: .egraph,
+                measure(input, label: "llama-synthetic-\(layers)", strategies: [.egraph],
                         runs: large ? max(1, min(runs, 3)) : runs, warmup: large ? min(warmup, 1) : warmup)
             }
         }
@@ -75,33 +74,49 @@ struct OptimizeBenchCommand: ParsableCommand {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
-    /// Runs optimize `warmup + runs` times and prints the medians of the timed runs.
-    private func measure(_ input: Graph, label: String, strategy: OptimizationStrategy, runs: Int, warmup: Int) {
-        let options = OptimizeOptions(strategy: strategy, mode: mode)
-        var totals: [Double] = [], cpu: [Double] = [], phases: [[Double]] = []
-        var last: OptimizeReport?
-        for run in 0..<(warmup + runs) {
-            let cpuStart = Self.processCPUSeconds()
-            let start = ContinuousClock.now
-            let result = try? Fusion.optimize(input, options: options)
-            let elapsed = ContinuousClock.now - start
-            let cpuSeconds = Self.processCPUSeconds() - cpuStart
-            // The clocks stop when the call returns: the optimized graph is freed after
-            // them (its lifetime is the caller's, not the optimizer's).
-            guard let (optimized, report) = result else {
-                print("{\"graph\": \"\(label)\", \"error\": \"optimize failed\"}")
-                return
-            }
-            withExtendedLifetime(optimized) {}
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if run >= warmup {
-                totals.append(seconds)
-                cpu.append(cpuSeconds)
-                phases.append([report.encodeTime, report.saturationTime, report.extractTime, report.rebuildTime])
-            }
-            last = report
+    /// Runs optimize `warmup + runs` times per strategy and prints each strategy's medians
+    /// of the timed runs. The strategies alternate run by run, so that a shared machine's
+    /// slow moments fall on both alike.
+    private func measure(_ input: Graph, label: String, strategies: [OptimizationStrategy], runs: Int, warmup: Int) {
+        struct Samples {
+            var totals: [Double] = [], cpu: [Double] = [], phases: [[Double]] = []
+            var last: OptimizeReport?
         }
-        guard let report = last else { return }
+        var samples = [Samples](repeating: Samples(), count: strategies.count)
+        for run in 0..<(warmup + runs) {
+            for (k, strategy) in strategies.enumerated() {
+                let options = OptimizeOptions(strategy: strategy, mode: mode)
+                let cpuStart = Self.processCPUSeconds()
+                let start = ContinuousClock.now
+                let result = try? Fusion.optimize(input, options: options)
+                let elapsed = ContinuousClock.now - start
+                let cpuSeconds = Self.processCPUSeconds() - cpuStart
+                // The clocks stop when the call returns: the optimized graph is freed after
+                // them (its lifetime is the caller's, not the optimizer's).
+                guard let (optimized, report) = result else {
+                    print("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"error\": \"optimize failed\"}")
+                    return
+                }
+                withExtendedLifetime(optimized) {}
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                if run >= warmup {
+                    samples[k].totals.append(seconds)
+                    samples[k].cpu.append(cpuSeconds)
+                    samples[k].phases.append([report.encodeTime, report.saturationTime, report.extractTime,
+                                              report.rebuildTime])
+                }
+                samples[k].last = report
+            }
+        }
+        for (k, strategy) in strategies.enumerated() {
+            print(summary(samples[k].totals, cpu: samples[k].cpu, phases: samples[k].phases, report: samples[k].last!,
+                          label: label, nodes: input.count, strategy: strategy, runs: runs))
+        }
+    }
+
+    /// One measurement's JSON line: medians (and the minimum) of the timed runs.
+    private func summary(_ totals: [Double], cpu: [Double], phases: [[Double]], report: OptimizeReport,
+                         label: String, nodes: Int, strategy: OptimizationStrategy, runs: Int) -> String {
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
@@ -109,7 +124,7 @@ struct OptimizeBenchCommand: ParsableCommand {
         }
         func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1000) }
         let phase = (0..<4).map { i in median(phases.map { $0[i] }) }
-        print("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"nodes\": \(input.count), "
+        return ("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"nodes\": \(nodes), "
               + "\"runs\": \(runs), \"median_ms\": \(ms(median(totals))), \"min_ms\": \(ms(totals.min() ?? 0)), "
               + "\"cpu_median_ms\": \(ms(median(cpu))), "
               + "\"encode_ms\": \(ms(phase[0])), \"saturate_ms\": \(ms(phase[1])), \"extract_ms\": \(ms(phase[2])), "
