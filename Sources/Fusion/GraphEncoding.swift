@@ -91,7 +91,9 @@ struct GraphEncoding {
         let batch = ENodeBatch(ops: ops, payloads: payloads, childOffsets: childOffsets, children: children)
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
-        var enodeOf = [UInt32](repeating: .max, count: nodeCount)
+        // `.max` marks the Nops: with none, every element is written below.
+        var enodeOf = order.count == nodeCount ? [UInt32](unfilledCount: nodeCount)
+                                               : [UInt32](repeating: .max, count: nodeCount)
         var homeNode = [Int32](repeating: -1, count: originalCount)
         classes.withUnsafeBufferPointer { classes in
         enodeOf.withUnsafeMutableBufferPointer { enodeOf in

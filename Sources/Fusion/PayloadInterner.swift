@@ -98,13 +98,14 @@ struct PayloadInterner {
 
     /// Makes room for about `count` payloads.
     ///
-    /// The hash table is sized for half of them at most: graphs share many payloads
-    /// between nodes, and a table sized for the distinct payloads stays in cache better.
+    /// The hash table is sized for a quarter of them (at load one half; it doubles when
+    /// more are distinct): graphs share many payloads between nodes, and a table sized
+    /// near the distinct payloads costs less to clear and stays in cache better.
     mutating func reserveCapacity(_ count: Int) {
         payloads.reserveCapacity(count)
         payloadKeys.reserveCapacity(count)
         var capacity = payloadSlots.count
-        while capacity < count { capacity *= 2 }
+        while capacity < count / 2 { capacity *= 2 }
         if capacity > payloadSlots.count { rehashPayloads(capacity: capacity) }
     }
 
@@ -242,7 +243,7 @@ struct PayloadInterner {
 
     /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
     /// and for the per-node payloads of `Constant` and `CacheWrite`.
-    @inline(never)
+    @inline(__always)
     private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
         let op = key.operator
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
@@ -259,13 +260,11 @@ struct PayloadInterner {
     /// The hash of a stored key.
     @inline(__always)
     private static func hash(_ key: StoredKey) -> UInt32 {
-        // Independent products (no chain of multiplications), then one avalanche.
-        let a = key.operatorAndType &* 0x9E37_79B9_7F4A_7C15
-        let b = key.parameters &* 0xC2B2_AE3D_27D4_EB4F
-        let c = u(key.d0) &* 0x1656_67B1_9E37_79F9
-        let d = u(key.d1) &* 0xD6E8_FEB8_6659_FD93
-        let e = u(key.d2) &* 0x85EB_CA77_C2B2_AE63
-        return finish((a ^ (b >> 1)) &+ (c ^ (d >> 1)) &+ (e ^ (e >> 29)))
+        // Two independent products (the operator with the parameters, the dimensions
+        // rotated apart), then one avalanche.
+        let a = (key.operatorAndType ^ key.parameters.rotated(by: 29)) &* 0x9E37_79B9_7F4A_7C15
+        let b = (u(key.d0) ^ u(key.d1).rotated(by: 21) ^ u(key.d2).rotated(by: 42)) &* 0xC2B2_AE3D_27D4_EB4F
+        return finish(a ^ (b >> 1) ^ b)
     }
 
     /// The payload with the exact key `key`, or else the key's hash and the empty slot
@@ -617,4 +616,10 @@ struct PayloadInterner {
         let x = word ^ (ones &* UInt64(UInt8(ascii: "+")))
         return (x &- ones) & ~x & highs
     }
+}
+
+extension UInt64 {
+    /// The bits rotated left by `count` (below 64).
+    @inline(__always)
+    func rotated(by count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }
