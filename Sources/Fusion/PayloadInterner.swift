@@ -96,17 +96,27 @@ struct PayloadInterner {
         var isComplete: Bool { dtypeAndRank >> 8 <= 3 }
     }
 
-    /// Makes room for about `count` payloads.
+    /// Makes room for the payloads and types of about `count` nodes.
     ///
-    /// The hash table is sized for a quarter of them (at load one half; it doubles when
-    /// more are distinct): graphs share many payloads between nodes, and a table sized
-    /// near the distinct payloads costs less to clear and stays in cache better.
+    /// Graphs share payloads and types between nodes, so room is made for half as many
+    /// payloads (their table for a quarter as many) and a sixteenth as many types, each
+    /// table at load one half; all grow when more are distinct. Smaller tables cost less to
+    /// clear and stay in cache better.
     mutating func reserveCapacity(_ count: Int) {
-        payloads.reserveCapacity(count)
-        payloadKeys.reserveCapacity(count)
-        var capacity = payloadSlots.count
-        while capacity < count / 2 { capacity *= 2 }
-        if capacity > payloadSlots.count { rehashPayloads(capacity: capacity) }
+        payloads.reserveCapacity(count / 2)
+        payloadKeys.reserveCapacity(count / 2)
+        payloadSlots = Self.rehash(payloadSlots, capacity: Self.tableCapacity(payloadSlots.count, for: count / 4))
+        types.reserveCapacity(count / 16)
+        typeKeys.reserveCapacity(count / 16)
+        typeSlots = Self.rehash(typeSlots, capacity: Self.tableCapacity(typeSlots.count, for: count / 16))
+    }
+
+    /// The capacity of a table of `capacity` slots grown (by doubling) to hold `entries`
+    /// at load one half.
+    private static func tableCapacity(_ capacity: Int, for entries: Int) -> Int {
+        var capacity = capacity
+        while capacity < 2 * entries { capacity *= 2 }
+        return capacity
     }
 
     // MARK: Types
@@ -351,8 +361,10 @@ struct PayloadInterner {
         payloadSlots = Self.rehash(payloadSlots, capacity: capacity)
     }
 
-    /// The entries of `slots` in a table of `capacity` slots (a power of two).
+    /// The entries of `slots` in a table of `capacity` slots (a power of two; `slots`
+    /// itself when that is its size).
     private static func rehash(_ slots: [UInt64], capacity: Int) -> [UInt64] {
+        if capacity == slots.count { return slots }
         var table = [UInt64](repeating: 0, count: capacity)
         let mask = capacity - 1
         for entry in slots where entry != 0 {
