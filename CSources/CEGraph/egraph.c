@@ -204,18 +204,21 @@ static eg_status eg_make_room(eg_egraph *g, uint32_t op, uint32_t arity) {
     return EG_OK;
 }
 
+/* Records `child` as written as some node's child (see child_bits). */
+static inline void eg_mark_child(eg_egraph *g, uint32_t child) {
+    g->child_bits[child >> 6] |= UINT64_C(1) << (child & 63);
+}
+
 /* Appends a new node whose canonical children are already written at the end of the child
- * array (g->children + g->edges), into hashcons slot `slot` (eg_hc_probe's for its key);
- * room must be reserved. Returns its id. */
+ * array (g->children + g->edges) and marked (eg_mark_child), into hashcons slot `slot`
+ * (eg_hc_probe's for its key); room must be reserved. Returns its id. */
 static inline __attribute__((always_inline)) uint32_t eg_append_placed(eg_egraph *g, uint32_t op, uint64_t payload, uint32_t arity,
                                  uint64_t hash, uint32_t slot) {
     uint32_t id = g->n;
-    const uint32_t *children = g->children + g->edges;
     g->ops[id] = op;
     g->payloads[id] = payload;
     g->uf[id] = id;
     g->member_next[id] = id;
-    for (uint32_t k = 0; k < arity; k++) g->child_bits[children[k] >> 6] |= UINT64_C(1) << (children[k] & 63);
     g->edges += arity;
     g->child_offsets[id + 1] = g->edges;
     g->n = id + 1;
@@ -245,6 +248,7 @@ static eg_status eg_append_absent(eg_egraph *g, uint32_t op, uint64_t payload,
         slot = EG_NONE; /* the hashcons may have been rehashed */
     }
     if (arity > 0) memcpy(g->children + g->edges, canon, (size_t)arity * 4);
+    for (uint32_t k = 0; k < arity; k++) eg_mark_child(g, canon[k]);
     if (slot == EG_NONE) slot = eg_hc_free_slot(g, hash);
     *out = eg_append_placed(g, op, payload, arity, hash, slot);
     return EG_OK;
@@ -331,16 +335,20 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
             }
         }
         /* The canonical children go straight to the end of the child array, where a new
-         * node keeps them (a hit leaves them unused). An earlier entry's class is a root
-         * already: a batch only adds, never unions. */
+         * node keeps them (a hit leaves them unused), hashed and marked as they go (a hit's
+         * children are the found node's, marked already). An earlier entry's class is a
+         * root already: a batch only adds, never unions. */
+        uint64_t payload = payloads[i];
         uint32_t *placed = g->children + g->edges;
+        uint64_t h = eg_hash_start(op, payload, arity);
         for (uint32_t k = 0; k < arity; k++) {
             uint32_t c = children[b + k];
-            placed[k] = EG_IS_BATCH_REF(c) ? out_classes[c & ~UINT32_C(0x80000000)]
-                                           : eg_find_root(g, c);
+            c = EG_IS_BATCH_REF(c) ? out_classes[c & ~UINT32_C(0x80000000)] : eg_find_root(g, c);
+            placed[k] = c;
+            h = eg_hash_child(h, c);
+            eg_mark_child(g, c);
         }
-        uint64_t payload = payloads[i];
-        uint64_t hash = eg_hash_node(op, payload, placed, arity);
+        uint64_t hash = eg_hash_finish(h);
         uint32_t slot;
         uint32_t hit = eg_hc_probe(g, hash, op, payload, placed, arity, &slot);
         out_classes[i] = hit != EG_NONE ? eg_find_root(g, hit)

@@ -146,16 +146,30 @@ enum { EG_CTRL_EMPTY = 0, EG_CTRL_TOMB = 1 };
 
 static inline uint64_t eg_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
-static inline uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
-                                    uint32_t arity) {
+/* The node hash, in three steps so that a loop that produces the children can hash them as
+ * it goes: eg_hash_start, eg_hash_child for each child in order, eg_hash_finish. */
+static inline uint64_t eg_hash_start(uint32_t op, uint64_t payload, uint32_t arity) {
     const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
     uint64_t h = ((uint64_t)op + (uint64_t)arity * 0x100000000ull) * k;
-    h = (eg_rotl(h, 23) ^ payload) * k;
-    for (uint32_t i = 0; i < arity; i++) h = (eg_rotl(h, 23) ^ children[i]) * k;
+    return (eg_rotl(h, 23) ^ payload) * k;
+}
+
+static inline uint64_t eg_hash_child(uint64_t h, uint32_t child) {
+    return (eg_rotl(h, 23) ^ child) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+static inline uint64_t eg_hash_finish(uint64_t h) {
     h ^= h >> 29;
     h *= UINT64_C(0xBF58476D1CE4E5B9);
     h ^= h >> 32;
     return h;
+}
+
+static inline uint64_t eg_hash_node(uint32_t op, uint64_t payload, const uint32_t *children,
+                                    uint32_t arity) {
+    uint64_t h = eg_hash_start(op, payload, arity);
+    for (uint32_t i = 0; i < arity; i++) h = eg_hash_child(h, children[i]);
+    return eg_hash_finish(h);
 }
 
 /* A key's first slot in a table of `cap` slots (multiply-shift of the hash's low 32 bits). */

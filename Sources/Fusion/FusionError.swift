@@ -48,8 +48,9 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
     static func checkStructure(of graph: Graph) throws(FusionError) -> GraphStructure {
         let nodes = graph.nodes
         var ordered = true
-        var live: [Int] = []
-        live.reserveCapacity(nodes.count)
+        // The live nodes' ids, written in place (the count is cut to the live ones after).
+        var live = [Int](unfilledCount: nodes.count)
+        var liveCount = 0
         var inputCount = 0
         // Which nodes are Nops, filled in id order: an input that precedes its node is
         // checked here (a small array in cache) instead of in its node.
@@ -57,15 +58,18 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
         // Nodes are read in place (no copy of each node and its arrays).
         try nodes.withUnsafeBufferPointer { (nodes) throws(FusionError) in
           try isNop.withUnsafeMutableBufferPointer { (isNop) throws(FusionError) in
+          try live.withUnsafeMutableBufferPointer { (live) throws(FusionError) in
             for index in nodes.indices {
-                if nodes[index].isNop {
+                // Only a `Nop` has no arity: one switch on the op tells both.
+                guard let arity = nodes[index].op.arity else {
                     isNop[index] = true
                     continue
                 }
-                live.append(index)
+                live[liveCount] = index
+                liveCount += 1
                 let id = nodes[index].id
                 let count = nodes[index].inputs.count
-                if let arity = nodes[index].op.arity, !arity.contains(count) {
+                if !arity.contains(count) {
                     throw FusionError(.arity, node: id,
                                       message: "\(nodes[index].op.name) takes \(arity.lowerBound)…\(arity.upperBound) inputs, got \(count)")
                 }
@@ -85,7 +89,9 @@ public struct FusionError: Error, Hashable, Sendable, CustomStringConvertible {
                 }
             }
           }
+          }
         }
+        live.removeLast(live.count - liveCount)
         for (position, output) in graph.outputs.enumerated() {
             guard output.index < nodes.count else {
                 throw FusionError(.outputOutOfRange, node: nil,

@@ -29,15 +29,15 @@ struct GraphEncoding {
         let order = structure.order
         let nodeCount = graph.nodes.count
         // Read only at live nodes, which the loop below writes before any reads them.
-        var entryOf: [Int32] = Self.unfilledArray(count: nodeCount)
+        var entryOf: [Int32] = Array(unfilledCount: nodeCount)
         language.reserveCapacity(order.count)
         try egraph.reserveCapacity(nodes: order.count + order.count / 4,
                                    children: structure.inputCount + structure.inputCount / 2)
         // The batch: every element is written below.
-        var ops: [UInt32] = Self.unfilledArray(count: order.count)
-        var payloads: [UInt64] = Self.unfilledArray(count: order.count)
-        var childOffsets: [UInt32] = Self.unfilledArray(count: order.count + 1)
-        var children: [ENodeBatch.Child] = Self.unfilledArray(count: structure.inputCount)
+        var ops: [UInt32] = Array(unfilledCount: order.count)
+        var payloads: [UInt64] = Array(unfilledCount: order.count)
+        var childOffsets: [UInt32] = Array(unfilledCount: order.count + 1)
+        var children: [ENodeBatch.Child] = Array(unfilledCount: structure.inputCount)
         var hasConsumer = [Bool](repeating: false, count: nodeCount)
         var pinned = [Bool](repeating: false, count: nodeCount)
         for output in graph.outputs { pinned[output.index] = true }
@@ -91,7 +91,9 @@ struct GraphEncoding {
         let batch = ENodeBatch(ops: ops, payloads: payloads, childOffsets: childOffsets, children: children)
         let classes = try egraph.add(batch)
         originalCount = egraph.totalNodeCount
-        var enodeOf = [UInt32](repeating: .max, count: nodeCount)
+        // `.max` marks the Nops: with none, every element is written below.
+        var enodeOf = order.count == nodeCount ? [UInt32](unfilledCount: nodeCount)
+                                               : [UInt32](repeating: .max, count: nodeCount)
         var homeNode = [Int32](repeating: -1, count: originalCount)
         classes.withUnsafeBufferPointer { classes in
         enodeOf.withUnsafeMutableBufferPointer { enodeOf in
@@ -116,12 +118,6 @@ struct GraphEncoding {
         self.parameterClasses = parameters
         self.pinned = pinned
         self.hasConsumer = hasConsumer
-    }
-
-    /// An array of `count` elements that are not filled first, for arrays whose elements
-    /// are each written before anything reads them (no zero-filling pass over them).
-    private static func unfilledArray<Element: BitwiseCopyable>(count: Int) -> [Element] {
-        [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Whether a parameter name could be a derived weight's (`a+b`, `w:winograd`).
@@ -159,4 +155,12 @@ struct GraphEncoding {
         return home
     }
 
+}
+
+extension Array where Element: BitwiseCopyable {
+    /// An array of `count` elements that are not filled first, for arrays whose elements
+    /// are each written before anything reads them (no zero-filling pass over them).
+    init(unfilledCount count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
 }

@@ -96,16 +96,27 @@ struct PayloadInterner {
         var isComplete: Bool { dtypeAndRank >> 8 <= 3 }
     }
 
-    /// Makes room for about `count` payloads.
+    /// Makes room for the payloads and types of about `count` nodes.
     ///
-    /// The hash table is sized for half of them at most: graphs share many payloads
-    /// between nodes, and a table sized for the distinct payloads stays in cache better.
+    /// Graphs share payloads and types between nodes, so room is made for half as many
+    /// payloads (their table for a quarter as many) and a sixteenth as many types, each
+    /// table at load one half; all grow when more are distinct. Smaller tables cost less to
+    /// clear and stay in cache better.
     mutating func reserveCapacity(_ count: Int) {
-        payloads.reserveCapacity(count)
-        payloadKeys.reserveCapacity(count)
-        var capacity = payloadSlots.count
-        while capacity < count { capacity *= 2 }
-        if capacity > payloadSlots.count { rehashPayloads(capacity: capacity) }
+        payloads.reserveCapacity(count / 2)
+        payloadKeys.reserveCapacity(count / 2)
+        payloadSlots = Self.rehash(payloadSlots, capacity: Self.tableCapacity(payloadSlots.count, for: count / 4))
+        types.reserveCapacity(count / 16)
+        typeKeys.reserveCapacity(count / 16)
+        typeSlots = Self.rehash(typeSlots, capacity: Self.tableCapacity(typeSlots.count, for: count / 16))
+    }
+
+    /// The capacity of a table of `capacity` slots grown (by doubling) to hold `entries`
+    /// at load one half.
+    private static func tableCapacity(_ capacity: Int, for entries: Int) -> Int {
+        var capacity = capacity
+        while capacity < 2 * entries { capacity *= 2 }
+        return capacity
     }
 
     // MARK: Types
@@ -242,7 +253,7 @@ struct PayloadInterner {
 
     /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
     /// and for the per-node payloads of `Constant` and `CacheWrite`.
-    @inline(never)
+    @inline(__always)
     private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
         let op = key.operator
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
@@ -259,13 +270,11 @@ struct PayloadInterner {
     /// The hash of a stored key.
     @inline(__always)
     private static func hash(_ key: StoredKey) -> UInt32 {
-        // Independent products (no chain of multiplications), then one avalanche.
-        let a = key.operatorAndType &* 0x9E37_79B9_7F4A_7C15
-        let b = key.parameters &* 0xC2B2_AE3D_27D4_EB4F
-        let c = u(key.d0) &* 0x1656_67B1_9E37_79F9
-        let d = u(key.d1) &* 0xD6E8_FEB8_6659_FD93
-        let e = u(key.d2) &* 0x85EB_CA77_C2B2_AE63
-        return finish((a ^ (b >> 1)) &+ (c ^ (d >> 1)) &+ (e ^ (e >> 29)))
+        // Two independent products (the operator with the parameters, the dimensions
+        // rotated apart), then one avalanche.
+        let a = (key.operatorAndType ^ key.parameters.rotated(by: 29)) &* 0x9E37_79B9_7F4A_7C15
+        let b = (u(key.d0) ^ u(key.d1).rotated(by: 21) ^ u(key.d2).rotated(by: 42)) &* 0xC2B2_AE3D_27D4_EB4F
+        return finish(a ^ (b >> 1) ^ b)
     }
 
     /// The payload with the exact key `key`, or else the key's hash and the empty slot
@@ -352,8 +361,10 @@ struct PayloadInterner {
         payloadSlots = Self.rehash(payloadSlots, capacity: capacity)
     }
 
-    /// The entries of `slots` in a table of `capacity` slots (a power of two).
+    /// The entries of `slots` in a table of `capacity` slots (a power of two; `slots`
+    /// itself when that is its size).
     private static func rehash(_ slots: [UInt64], capacity: Int) -> [UInt64] {
+        if capacity == slots.count { return slots }
         var table = [UInt64](repeating: 0, count: capacity)
         let mask = capacity - 1
         for entry in slots where entry != 0 {
@@ -617,4 +628,10 @@ struct PayloadInterner {
         let x = word ^ (ones &* UInt64(UInt8(ascii: "+")))
         return (x &- ones) & ~x & highs
     }
+}
+
+extension UInt64 {
+    /// The bits rotated left by `count` (below 64).
+    @inline(__always)
+    func rotated(by count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }
