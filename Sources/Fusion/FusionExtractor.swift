@@ -250,20 +250,34 @@ private struct Solver {
                 otherCount += 1
             }
         }
+        // Children, canonicalised. Every original root is its class's choice (general classes
+        // are revisited below) and counts its children as needed.
         let storageChildren = storage.children
-        for k in 0..<storageChildren.count { children[k] = canonical[Int(storageChildren[k])] }
-        // Every original root is its class's choice (general classes are revisited below)
-        // and home (homes are read for class ids only).
         for n in 0..<originalCount {
             assert(homeNode[n] >= 0, "every original e-node stands for an input node")
+            var k = Int(childStart[n])
+            let end = Int(childStart[n + 1])
             if Int(canonical[n]) == n && storage.isLive(n) && ownCost[n].isFinite {
                 choice[n] = UInt32(truncatingIfNeeded: n)
-                referenceChildren(of: n, 1)
+                while k < end {
+                    let child = canonical[Int(storageChildren[k])]
+                    children[k] = child
+                    references[Int(child)] &+= 1
+                    k += 1
+                }
             } else {
                 choice[n] = .max
+                while k < end {
+                    children[k] = canonical[Int(storageChildren[k])]
+                    k += 1
+                }
             }
         }
+        for k in Int(childStart[originalCount])..<storageChildren.count {
+            children[k] = canonical[Int(storageChildren[k])]
+        }
         if count > originalCount { choice.extracting(originalCount...).initialize(repeating: .max) }
+        // (Homes are read for class ids only.)
         _ = homes.initialize(from: homeNode.prefix(originalCount))
         if count > originalCount { homes.extracting(originalCount...).initialize(repeating: -1) }
 
