@@ -22,10 +22,12 @@ import EGraphKit
 /// costs double with every residual connection and overflow a `Double` on deep graphs
 /// (a few hundred layers), while the input graph is always a valid, finite start here.
 ///
-/// Most classes hold only the e-node of an input node: one pass over the e-nodes gives
-/// such a class its rank, home and choice. Only the other classes (a rewrite or a merge
-/// added a member, or a rule built the class) get member lists and the general choice.
-/// One pass over the input nodes then finds the roots and counts references.
+/// Most classes hold only the e-node of an input node: such a class ranks at its id, has
+/// its node as home and its e-node as choice, from a few passes over flat arrays. Only the
+/// other classes (a rewrite or a merge added a member, or a rule built the class) get
+/// member lists and the general choice. References start with every class counted as
+/// needed; one pass over the input nodes adds the roots, and reference counting releases
+/// what nothing needs.
 ///
 /// The work runs on flat buffers through unsafe pointers (no dictionary, no per-access
 /// uniqueness or bounds check): this is on the path of every optimize call.
@@ -47,8 +49,12 @@ final class FusionExtractor {
     /// Per class: whether an input node of the class is not its home (a duplicate, or a
     /// node a rewrite merged into another's class).
     let hasStray: UnsafeBufferPointer<Bool>
+    /// How many input nodes are not their class's home.
+    let strayCount: Int
     /// The own cost of every e-node, as given.
     let ownCost: [Double]
+    /// The classes without an input node (built by rules), ascending.
+    let homeless: [UInt32]
 
     /// Extracts from `storage` (after a rebuild) for the input graph `encoding` added.
     ///
@@ -65,22 +71,24 @@ final class FusionExtractor {
     {
         let count = storage.count
 
-        // The absorbed e-node ids of each e-node, flat (CSR; canonicalised by the solver).
-        // A node's last record holds its count; an earlier record of another length is
-        // skipped, one of the same length is overwritten by the later one (the last
-        // record wins).
-        var absorbedStart = [UInt32](repeating: 0, count: count + 1)
+        // The absorbed e-node ids of each e-node from the lowest recorded one on (the fused
+        // e-nodes), flat (CSR; canonicalised by the solver). A node's last record holds its
+        // count; an earlier record of another length is skipped, one of the same length is
+        // overwritten by the later one (the last record wins).
+        var absorbedBase = count
+        absorbed.forEach { node, _ in absorbedBase = min(absorbedBase, Int(node)) }
+        var absorbedStart = [UInt32](repeating: 0, count: count - absorbedBase + 1)
         var absorbedList: [UInt32] = []
         if !absorbed.isEmpty {
             absorbed.forEach { node, classes in
-                if Int(node) < count { absorbedStart[Int(node) + 1] = UInt32(classes.count) }
+                if Int(node) < count { absorbedStart[Int(node) - absorbedBase + 1] = UInt32(classes.count) }
             }
-            for n in 0..<count { absorbedStart[n + 1] += absorbedStart[n] }
-            absorbedList = [UInt32](repeating: 0, count: Int(absorbedStart[count]))
+            for i in 0..<(count - absorbedBase) { absorbedStart[i + 1] += absorbedStart[i] }
+            absorbedList = [UInt32](repeating: 0, count: Int(absorbedStart[count - absorbedBase]))
             absorbed.forEach { node, classes in
                 guard Int(node) < count else { return }
-                let start = Int(absorbedStart[Int(node)])
-                guard Int(absorbedStart[Int(node) + 1]) - start == classes.count else { return }
+                let start = Int(absorbedStart[Int(node) - absorbedBase])
+                guard Int(absorbedStart[Int(node) - absorbedBase + 1]) - start == classes.count else { return }
                 for (k, c) in classes.enumerated() { absorbedList[start + k] = c }
             }
         }
@@ -99,8 +107,8 @@ final class FusionExtractor {
             }
             absorbedStart.withUnsafeBufferPointer { absorbedStart in
                 absorbedList.withUnsafeMutableBufferPointer { absorbedList in
-                    solver.improve(ownCost: ownCost, absorbedStart: absorbedStart, absorbedList: absorbedList,
-                                   maxPasses: maxPasses)
+                    solver.improve(ownCost: ownCost, absorbedBase: absorbedBase, absorbedStart: absorbedStart,
+                                   absorbedList: absorbedList, maxPasses: maxPasses)
                 }
             }
         }
@@ -111,6 +119,8 @@ final class FusionExtractor {
         children = UnsafeBufferPointer(solver.children)
         homes = UnsafeBufferPointer(solver.homes)
         hasStray = UnsafeBufferPointer(solver.hasStray)
+        strayCount = solver.strayCount
+        homeless = solver.homeless
         self.ownCost = ownCost
     }
 
@@ -138,14 +148,14 @@ private struct Solver {
     let references: UnsafeMutableBufferPointer<UInt32>
     let homes: UnsafeMutableBufferPointer<Int32>
     let hasStray: UnsafeMutableBufferPointer<Bool>
-    /// Per class: rank (see ``FusionExtractor``).
-    let rank: UnsafeMutableBufferPointer<Double>
+    var strayCount = 0
+    /// Per general class: its rank (see ``FusionExtractor`` and ``rank(_:)``).
+    let generalRank: UnsafeMutableBufferPointer<Double>
     /// Per class: whether it has a member besides an original root (set by
     /// ``classify(ownCost:homeNode:)``; only such classes have member lists).
     let general: UnsafeMutableBufferPointer<Bool>
-    /// The general classes without an original e-node, highest rank first (ties in id
-    /// order).
-    var built: [UInt32] = []
+    /// The general classes without an input node, ascending.
+    var homeless: [UInt32] = []
     /// Per general class: its lowest live member (`.max`: none); per member: the next
     /// member of its class, ascending (`.max`: last).
     let firstMember: UnsafeMutableBufferPointer<UInt32>
@@ -153,8 +163,7 @@ private struct Solver {
     /// The e-nodes that are not the original root of their class, ascending: rule-built
     /// e-nodes and members merged into another's class.
     let others: UnsafeMutableBufferPointer<UInt32>
-    var otherCount = 0
-    /// General classes with more than one live member, ascending.
+    /// General classes with more than one live member.
     var alternatives: [UInt32] = []
     /// DFS stack (each acquire or release pushes at most 1 + E entries).
     let stack: UnsafeMutablePointer<UInt32>
@@ -178,7 +187,7 @@ private struct Solver {
         homes = .allocate(capacity: count)
         hasStray = .allocate(capacity: count)
         hasStray.initialize(repeating: false)
-        rank = .allocate(capacity: count)
+        generalRank = .allocate(capacity: count)
         general = .allocate(capacity: count)
         general.initialize(repeating: false)
         firstMember = .allocate(capacity: count)
@@ -190,7 +199,7 @@ private struct Solver {
 
     /// Frees the scratch buffers (not the results).
     func deallocateScratch() {
-        rank.deallocate()
+        generalRank.deallocate()
         general.deallocate()
         firstMember.deallocate()
         nextMember.deallocate()
@@ -199,60 +208,80 @@ private struct Solver {
         log.deallocate()
     }
 
+    /// The rank of class `c`: a class that is only its original root ranks at its id.
+    @inline(__always)
+    func rank(_ c: Int) -> Double { general[c] ? generalRank[c] : Double(c) }
+
     /// Whether e-node `n` may be chosen for class `c`: finite cost, children ranked below.
     @inline(__always)
     func admissible(_ n: Int, _ c: Int, _ ownCost: UnsafeBufferPointer<Double>) -> Bool {
         guard ownCost[n].isFinite else { return false }
-        let r = rank[c]
-        for k in Int(childStart[n])..<Int(childStart[n + 1]) where rank[Int(children[k])] >= r {
+        let r = rank(c)
+        for k in Int(childStart[n])..<Int(childStart[n + 1]) where rank(Int(children[k])) >= r {
             return false
         }
         return true
     }
 
-    /// Canonical classes and children; every class's rank and home; the choice of every
-    /// class. Ranks: the first original e-node of a class, or just above a rule-built
-    /// node's highest child. Homes: the lowest input node of a class's original e-nodes
-    /// (`homeNode`, -1: none). Choices: the lowest admissible member, which is the
-    /// original e-node wherever there is one.
+    /// Canonical classes and children; every class's rank, home and choice. Ranks: the
+    /// first original e-node of a class, or just above a rule-built node's highest child.
+    /// Homes: the lowest input node of a class's original e-nodes (`homeNode`). Choices:
+    /// the lowest admissible member, which is the original e-node wherever there is one.
+    ///
+    /// Every class with a choice is counted as needed here: it references its choice's
+    /// children. ``referenceRoots(enodeOf:pinned:hasConsumer:)`` adds the roots and
+    /// releases the classes nothing needs.
     mutating func classify(ownCost: UnsafeBufferPointer<Double>, homeNode: UnsafeBufferPointer<Int32>) {
         let count = storage.count, originalCount = self.originalCount
-        let links = storage.unionFindLinks
-        let canonical = self.canonical, rank = self.rank, homes = self.homes, choice = self.choice
-        let others = self.others
+        let childStart = self.childStart, canonical = self.canonical, children = self.children
+        let references = self.references, homes = self.homes, choice = self.choice
+        @inline(__always) func referenceChildren(of n: Int, _ delta: UInt32) {
+            for k in Int(childStart[n])..<Int(childStart[n + 1]) { references[Int(children[k])] &+= delta }
+        }
+        // Canonical classes, and the e-nodes that are not the original root of their class.
+        let links = storage.unionFindLinks, others = self.others
         var otherCount = 0
-        // Every e-node; a class that is only its original root is settled here.
         for n in 0..<count {
             var root = UInt32(truncatingIfNeeded: n)
             while links[Int(root)] != root { root = links[Int(root)] }
             canonical[n] = root
-            if Int(root) == n && n < originalCount {
-                rank[n] = Double(n)
-                homes[n] = homeNode[n]
-                choice[n] = storage.isLive(n) && ownCost[n].isFinite ? root : .max
-            } else {
-                rank[n] = .infinity
-                homes[n] = -1
-                choice[n] = .max
+            if Int(root) != n || n >= originalCount {
                 others[otherCount] = UInt32(truncatingIfNeeded: n)
                 otherCount += 1
             }
         }
-        self.otherCount = otherCount
         let storageChildren = storage.children
-        for i in 0..<storageChildren.count { children[i] = canonical[Int(storageChildren[i])] }
+        for k in 0..<storageChildren.count { children[k] = canonical[Int(storageChildren[k])] }
+        // Every original root is its class's choice (general classes are revisited below)
+        // and home (homes are read for class ids only).
+        for n in 0..<originalCount {
+            assert(homeNode[n] >= 0, "every original e-node stands for an input node")
+            if Int(canonical[n]) == n && storage.isLive(n) && ownCost[n].isFinite {
+                choice[n] = UInt32(truncatingIfNeeded: n)
+                referenceChildren(of: n, 1)
+            } else {
+                choice[n] = .max
+            }
+        }
+        if count > originalCount { choice.extracting(originalCount...).initialize(repeating: .max) }
+        _ = homes.initialize(from: homeNode.prefix(originalCount))
+        if count > originalCount { homes.extracting(originalCount...).initialize(repeating: -1) }
 
-        // The other e-nodes: ranks and homes of their classes, member lists (ascending).
-        let general = self.general, firstMember = self.firstMember, nextMember = self.nextMember
+        // The other e-nodes: general classes, their ranks and homes, member lists (ascending).
+        let general = self.general, generalRank = self.generalRank
+        let firstMember = self.firstMember, nextMember = self.nextMember
+        var generalClasses: [UInt32] = []
         for i in 0..<otherCount {
             let n = Int(others[i]), c = Int(canonical[n])
             if !general[c] {
                 general[c] = true
-                firstMember[c] = storage.isLive(c) ? UInt32(c) : .max
+                generalClasses.append(UInt32(truncatingIfNeeded: c))
+                generalRank[c] = c < originalCount ? Double(c) : .infinity
+                firstMember[c] = storage.isLive(c) ? UInt32(truncatingIfNeeded: c) : .max
                 nextMember[c] = .max
             }
             if n < originalCount {
-                rank[c] = min(rank[c], Double(n))
+                generalRank[c] = min(generalRank[c], Double(n))
                 let home = homeNode[n]
                 if home >= 0 && (homes[c] < 0 || homes[c] > home) { homes[c] = home }
             }
@@ -274,53 +303,53 @@ private struct Solver {
         while firstBuilt > 0 && Int(others[firstBuilt - 1]) >= originalCount { firstBuilt -= 1 }
         if firstBuilt < otherCount {
             let withOriginal = UnsafeMutableBufferPointer<Bool>.allocate(capacity: otherCount - firstBuilt)
-            for i in firstBuilt..<otherCount { withOriginal[i - firstBuilt] = rank[Int(canonical[Int(others[i])])].isFinite }
+            for i in firstBuilt..<otherCount {
+                withOriginal[i - firstBuilt] = generalRank[Int(canonical[Int(others[i])])].isFinite
+            }
             for i in firstBuilt..<otherCount where !withOriginal[i - firstBuilt] {
                 let n = Int(others[i])
-                let c = canonical[n]
-                if built.last != c { built.append(c) }
                 guard storage.isLive(n) else { continue }
                 var highest = -1.0
                 for k in Int(childStart[n])..<Int(childStart[n + 1]) {
-                    highest = max(highest, rank[Int(children[k])])
+                    highest = max(highest, rank(Int(children[k])))
                 }
-                rank[Int(c)] = min(rank[Int(c)], highest + 1.0 / 1024)
+                let c = Int(canonical[n])
+                generalRank[c] = min(generalRank[c], highest + 1.0 / 1024)
             }
             withOriginal.deallocate()
-            // (Members of one class need not be adjacent: the sort brings duplicates together.)
-            built.sort { rank[Int($0)] > rank[Int($1)] || (rank[Int($0)] == rank[Int($1)] && $0 < $1) }
-            var unique = 0
-            for i in built.indices where i == 0 || built[i] != built[unique - 1] {
-                built[unique] = built[i]
-                unique += 1
-            }
-            built.removeLast(built.count - unique)
         }
 
-        // The general classes' choices; those with several members are the ones to improve.
+        // The general classes' choices (the first pass counted a general class's original
+        // root as its choice); those with several members are the ones to improve.
         // An original e-node that ranks its class has only lower-ranked children (the input
         // was added in topological order, children first), so only its cost is checked.
-        for c in 0..<count where general[c] && firstMember[c] != .max {
+        for c32 in generalClasses {
+            let c = Int(c32)
+            if homes[c] < 0 { homeless.append(c32) }
+            guard firstMember[c] != .max else { continue }
+            let counted = choice[c]
             var m = firstMember[c]
             while m != .max {
                 let n = Int(m)
-                let ranksClass = n < originalCount && rank[c] == Double(n)
+                let ranksClass = n < originalCount && generalRank[c] == Double(n)
                 assert(!ranksClass || !ownCost[n].isFinite || admissible(n, c, ownCost), "input e-nodes in topological order")
-                if ranksClass ? ownCost[n].isFinite : admissible(n, c, ownCost) {
-                    choice[c] = m
-                    break
-                }
+                if ranksClass ? ownCost[n].isFinite : admissible(n, c, ownCost) { break }
                 m = nextMember[n]
             }
-            if nextMember[Int(firstMember[c])] != .max { alternatives.append(UInt32(truncatingIfNeeded: c)) }
+            if m != counted {
+                if counted != .max { referenceChildren(of: Int(counted), 0 &- 1) }
+                if m != .max { referenceChildren(of: Int(m), 1) }
+                choice[c] = m
+            }
+            if nextMember[Int(firstMember[c])] != .max { alternatives.append(c32) }
         }
+        homeless.sort()
     }
 
-    /// Counts the references of the starting selection: one pass over the input nodes
+    /// Completes the references of the starting selection: one pass over the input nodes
     /// references the roots (see ``FusionExtractor``) and flags the classes with an input
-    /// node away from their home; then, from the highest rank down, each needed class
-    /// references its choice's children. Those rank lower, so a class is reached after
-    /// every class that can refer to it.
+    /// node away from their home; then every class nothing needs releases its choice's
+    /// children (which may in turn be needed by nothing).
     mutating func referenceRoots(enodeOf: UnsafeBufferPointer<UInt32>, pinned: UnsafeBufferPointer<Bool>,
                                  hasConsumer: UnsafeBufferPointer<Bool>)
     {
@@ -330,52 +359,55 @@ private struct Solver {
             let e = Int(enodeOf[index])
             let c = Int(canonical[e])
             let atHome = homes[c] == Int32(truncatingIfNeeded: index)
-            if !atHome { hasStray[c] = true }
+            if !atHome {
+                hasStray[c] = true
+                strayCount += 1
+            }
             guard pinned[index] || !hasConsumer[index] else { continue }
-            references[c] += 1
+            references[c] &+= 1
             if pinned[index] && !atHome {
-                for k in Int(childStart[e])..<Int(childStart[e + 1]) { references[Int(children[k])] += 1 }
+                for k in Int(childStart[e])..<Int(childStart[e + 1]) { references[Int(children[k])] &+= 1 }
             }
         }
 
-        let rank = self.rank, choice = self.choice, built = self.built
-        @inline(__always) func referenceChildren(_ c: Int) {
-            guard references[c] > 0 else { return }
-            let n = Int(choice[c])
-            assert(n != Int(UInt32.max), "a needed class has a choice")
-            for k in Int(childStart[n])..<Int(childStart[n + 1]) { references[Int(children[k])] += 1 }
-        }
-        // A class with an original e-node is visited at its rank (the position of its
-        // first original e-node); the classes built by rules in between, by rank.
-        var b = 0
-        var position = originalCount - 1
-        while position >= 0 {
-            while b < built.count && rank[Int(built[b])] > Double(position) {
-                referenceChildren(Int(built[b]))
-                b += 1
+        // The selection is acyclic, so releasing the unneeded classes (reference counting)
+        // leaves exactly the classes the roots reach. A class the scan has passed is
+        // released when it drops to 0; one ahead is left to the scan.
+        let choice = self.choice, stack = self.stack
+        for c in 0..<storage.count where references[c] == 0 && choice[c] != .max {
+            var top = 1
+            stack[0] = UInt32(truncatingIfNeeded: c)
+            while top > 0 {
+                top -= 1
+                let n = Int(choice[Int(stack[top])])
+                for k in Int(childStart[n])..<Int(childStart[n + 1]) {
+                    let child = Int(children[k])
+                    references[child] &-= 1
+                    if references[child] == 0 && child < c && choice[child] != .max {
+                        stack[top] = UInt32(truncatingIfNeeded: child)
+                        top += 1
+                    }
+                }
             }
-            let c = Int(canonical[position])
-            if rank[c] == Double(position) { referenceChildren(c) }
-            position -= 1
-        }
-        while b < built.count {
-            referenceChildren(Int(built[b]))
-            b += 1
         }
     }
 
     /// The improvement passes, from the roots down (highest rank first).
-    mutating func improve(ownCost: UnsafeBufferPointer<Double>, absorbedStart: UnsafeBufferPointer<UInt32>,
-                          absorbedList: UnsafeMutableBufferPointer<UInt32>, maxPasses: Int)
+    mutating func improve(ownCost: UnsafeBufferPointer<Double>, absorbedBase: Int,
+                          absorbedStart: UnsafeBufferPointer<UInt32>, absorbedList: UnsafeMutableBufferPointer<UInt32>,
+                          maxPasses: Int)
     {
         guard !alternatives.isEmpty else { return }
         for k in absorbedList.indices { absorbedList[k] = canonical[Int(absorbedList[k])] }
-        let absorbed = Absorbed(start: absorbedStart, list: UnsafeBufferPointer(absorbedList),
+        let absorbed = Absorbed(base: absorbedBase, start: absorbedStart, list: UnsafeBufferPointer(absorbedList),
                                 count: .allocate(capacity: storage.count))
         absorbed.count.initialize(repeating: 0)
         defer { absorbed.count.deallocate() }
-        let rank = self.rank
-        alternatives.sort { rank[Int($0)] > rank[Int($1)] }
+        // (Usually already in order, backwards: rules build fused e-nodes class by class.)
+        let rank = self.generalRank
+        alternatives.reverse()
+        let before = { (a: UInt32, b: UInt32) in rank[Int(a)] > rank[Int(b)] || (rank[Int(a)] == rank[Int(b)] && a < b) }
+        if !zip(alternatives, alternatives.dropFirst()).allSatisfy({ before($0, $1) }) { alternatives.sort(by: before) }
         let alternatives = self.alternatives
         for _ in 0..<maxPasses {
             var switched = false
@@ -394,12 +426,19 @@ private struct Solver {
         }
     }
 
-    /// The absorbed classes of each e-node (CSR) and how many selected fused e-nodes
-    /// absorb each class.
+    /// The absorbed classes of each e-node from `base` on (CSR) and how many selected
+    /// fused e-nodes absorb each class.
     struct Absorbed {
+        let base: Int
         let start: UnsafeBufferPointer<UInt32>
         let list: UnsafeBufferPointer<UInt32>
         let count: UnsafeMutableBufferPointer<UInt32>
+
+        /// The positions in `list` of e-node `n`'s absorbed classes.
+        @inline(__always)
+        func range(of n: Int) -> Range<Int> {
+            n < base ? 0..<0 : Int(start[n - base])..<Int(start[n - base + 1])
+        }
     }
 
     /// Adds a reference to `c` (logged); a class that becomes needed adds its choice's
@@ -462,8 +501,7 @@ private struct Solver {
     /// absorbed producer is needed: a fused node must not recompute a producer that
     /// another consumer (or an output) still needs. Updates the absorbed counts when true.
     private func keepsAbsorbedUnneeded(replacing current: Int, with n: Int, _ absorbed: Absorbed) -> Bool {
-        let gone = Int(absorbed.start[current])..<Int(absorbed.start[current + 1])
-        let new = Int(absorbed.start[n])..<Int(absorbed.start[n + 1])
+        let gone = absorbed.range(of: current), new = absorbed.range(of: n)
         for k in gone { absorbed.count[Int(absorbed.list[k])] -= 1 }
         for k in new { absorbed.count[Int(absorbed.list[k])] += 1 }
         var ok = new.allSatisfy { references[Int(absorbed.list[$0])] == 0 }

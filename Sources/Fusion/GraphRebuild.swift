@@ -66,7 +66,8 @@ struct GraphRebuild {
     private mutating func build(_ storage: ENodeStorage) -> Graph {
         let nodes = input.nodes
         let extraction = self.extraction
-        let home = extraction.homes, canonical = extraction.canonical, hasStray = extraction.hasStray
+        let home = extraction.homes, canonical = extraction.canonical
+        let hasStray = extraction.hasStray, anyStray = extraction.strayCount > 0
         let choice = extraction.choice, references = extraction.references
         let kidStart = storage.childOffsets, kids = extraction.children
         let count = storage.count, originalCount = encoding.originalCount
@@ -87,11 +88,12 @@ struct GraphRebuild {
         // - Any other node is a simplification if it was rewritten away into a class another
         //   node represents, and is kept (pinned) or retired.
         // Only the nodes that change are listed (ascending); no node is read unless one of
-        // its input classes has a stray node.
+        // its input classes has a stray node (no child class is looked at when no class has).
         var before = 0.0, after = 0.0, live = 0, retiredCount = 0
         var found: [AppliedFusion] = []
         found.reserveCapacity(64)
         var changed: [(index: Int32, fate: Fate)] = []
+        changed.reserveCapacity(64)
         extraction.ownCost.withUnsafeBufferPointer { cost in
         encoding.enodeOf.withUnsafeBufferPointer { enodeOf in
         encoding.pinned.withUnsafeBufferPointer { pinned in
@@ -115,9 +117,11 @@ struct GraphRebuild {
                     after += cost[chosen]
                     if chosen == e {
                         var unchanged = true
-                        for k in Int(kidStart[e])..<Int(kidStart[e + 1]) where hasStray[Int(kids[k])] {
-                            unchanged = false
-                            break
+                        if anyStray {
+                            for k in Int(kidStart[e])..<Int(kidStart[e + 1]) where hasStray[Int(kids[k])] {
+                                unchanged = false
+                                break
+                            }
                         }
                         if !unchanged {
                             unchanged = nodes[index].inputs.withUnsafeBufferPointer { inputs in
@@ -180,7 +184,7 @@ struct GraphRebuild {
             let chosen = Int(choice[c])
             for k in Int(kidStart[chosen])..<Int(kidStart[chosen + 1]) { place(Int(kids[k])) }
         }
-        for c in 0..<count where slot[c] == -1 && references[c] > 0 { place(c) }
+        for c in extraction.homeless where slot[Int(c)] == -1 { place(Int(c)) }
 
         // The new node array, written once in order: runs of untouched nodes copied in
         // bulk, each changed node built as it ends up (never copied, then overwritten),
@@ -188,48 +192,57 @@ struct GraphRebuild {
         let slots = slot
         let payloads = language.payloads
         func inputs(of n: Int) -> [NodeID] {
-            (Int(kidStart[n])..<Int(kidStart[n + 1])).map { NodeID(Int(slots[Int(kids[$0])])) }
-        }
-        func changedNode(_ index: Int, _ fate: Fate, _ old: Node) -> Node {
-            switch fate {
-            case .rewritten:
-                // (Replacing a node by an equal one changes nothing.)
-                let chosen = Int(choice[Int(canonical[Int(enodeOf[index])])])
-                let entry = payloads[Int(storage.payloads[chosen])]
-                return Node(id: NodeID(index), op: entry.op, inputs: inputs(of: chosen), type: entry.type)
-            case .rewired:
-                // Kept as it was, reading the new nodes.
-                let newInputs = old.inputs.map { input in
-                    NodeID(Int(slots[Int(canonical[Int(enodeOf[input.index])])]))
-                }
-                return Node(id: NodeID(index), op: old.op, inputs: newInputs, type: old.type)
-            case .retired:
-                // A fused-away producer keeps its old inputs and type.
-                return Node(id: NodeID(index), op: .nop, inputs: old.inputs, type: old.type)
+            let first = Int(kidStart[n]), count = Int(kidStart[n + 1]) - first
+            return [NodeID](unsafeUninitializedCapacity: count) { ids, initialized in
+                for j in 0..<count { ids[j] = NodeID(Int(slots[Int(kids[first + j])])) }
+                initialized = count
             }
-        }
-        func appendedNode(_ k: Int) -> Node {
-            let n = Int(appended[k])
-            let entry = payloads[Int(storage.payloads[n])]
-            let id = NodeID(nodes.count + k)
-            if case .parameter = entry.op { return Node(id: id, op: entry.op, inputs: [], type: entry.type) }
-            return Node(id: id, op: entry.op, inputs: inputs(of: n), type: entry.type)
         }
         let total = nodes.count + appended.count
         let newNodes = nodes.withUnsafeBufferPointer { old in
-            [Node](unsafeUninitializedCapacity: total) { buffer, initialized in
+        payloads.withUnsafeBufferPointer { payloads in
+            // Nodes are read in place (no copy of an old node or a payload).
+            func changedNode(_ index: Int, _ fate: Fate) -> Node {
+                let old = old.baseAddress! + index
+                switch fate {
+                case .rewritten:
+                    // (Replacing a node by an equal one changes nothing.)
+                    let chosen = Int(choice[Int(canonical[Int(enodeOf[index])])])
+                    let entry = payloads.baseAddress! + Int(storage.payloads[chosen])
+                    return Node(id: NodeID(index), op: entry.pointee.op, inputs: inputs(of: chosen), type: entry.pointee.type)
+                case .rewired:
+                    // Kept as it was, reading the new nodes.
+                    let newInputs = old.pointee.inputs.map { input in
+                        NodeID(Int(slots[Int(canonical[Int(enodeOf[input.index])])]))
+                    }
+                    return Node(id: NodeID(index), op: old.pointee.op, inputs: newInputs, type: old.pointee.type)
+                case .retired:
+                    // A fused-away producer keeps its old inputs and type.
+                    return Node(id: NodeID(index), op: .nop, inputs: old.pointee.inputs, type: old.pointee.type)
+                }
+            }
+            func appendedNode(_ k: Int) -> Node {
+                let n = Int(appended[k])
+                let entry = payloads.baseAddress! + Int(storage.payloads[n])
+                let id = NodeID(nodes.count + k)
+                // (A derived weight is a `Parameter`: no inputs.)
+                let isParameter = if case .parameter = entry.pointee.op { true } else { false }
+                return Node(id: id, op: entry.pointee.op, inputs: isParameter ? [] : inputs(of: n), type: entry.pointee.type)
+            }
+            return [Node](unsafeUninitializedCapacity: total) { buffer, initialized in
                 let out = buffer.baseAddress!
                 var next = 0
                 for (index32, fate) in changed {
                     let index = Int(index32)
                     if index > next { (out + next).initialize(from: old.baseAddress! + next, count: index - next) }
-                    (out + index).initialize(to: changedNode(index, fate, old[index]))
+                    (out + index).initialize(to: changedNode(index, fate))
                     next = index + 1
                 }
                 if old.count > next { (out + next).initialize(from: old.baseAddress! + next, count: old.count - next) }
                 for k in 0..<appended.count { (out + old.count + k).initialize(to: appendedNode(k)) }
                 initialized = total
             }
+        }
         }
         var graph = input.replacingNodes(newNodes)
         // The derived weights among the appended parameters, in order, each once.
