@@ -212,8 +212,9 @@ static inline void eg_mark_child(eg_egraph *g, uint32_t child) {
 /* Appends a new node whose canonical children are already written at the end of the child
  * array (g->children + g->edges) and marked (eg_mark_child), into hashcons slot `slot`
  * (eg_hc_probe's for its key); room must be reserved. Returns its id. */
-static inline __attribute__((always_inline)) uint32_t eg_append_placed(eg_egraph *g, uint32_t op, uint64_t payload, uint32_t arity,
-                                 uint64_t hash, uint32_t slot) {
+static inline __attribute__((always_inline)) uint32_t
+eg_append_placed(eg_egraph *g, uint32_t op, uint64_t payload, uint32_t arity, uint64_t hash,
+                 uint32_t slot) {
     uint32_t id = g->n;
     g->ops[id] = op;
     g->payloads[id] = payload;
@@ -323,8 +324,8 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
         return EG_ERR_CAPACITY;
     }
     reserved = reserved && eg_hc_reserve(g, count) &&
-                    ((uint64_t)g->hc_full + g->hc_tombs + count) * 5 <= (uint64_t)g->hc_cap * 4 &&
-                    eg_vec_reserve(&g->mem, &g->boundaries, 2); /* one iteration: one pair */
+               ((uint64_t)g->hc_full + g->hc_tombs + count) * 5 <= (uint64_t)g->hc_cap * 4 &&
+               eg_vec_reserve(&g->mem, &g->boundaries, 2); /* one iteration: one pair */
     for (uint32_t i = 0; i < count; i++) {
         uint32_t op = ops[i], b = child_offsets[i], arity = child_offsets[i + 1] - b;
         if (!(reserved ? eg_op_has_room(g, op) : eg_has_room(g, op, arity))) {
