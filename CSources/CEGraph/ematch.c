@@ -280,6 +280,40 @@ static inline bool payload_ok(vm *s, uint32_t pmode, uint32_t p0, uint32_t p1, u
 
 static void run(vm *s, uint32_t pc, uint32_t fresh);
 
+/* The members of class `cls` (below the snapshot's id bound, in a non-trivial snapshot)
+ * from the first of operator `op` on, as (operator, node) pairs sorted by operator: a
+ * binary search in a large class, a scan in a small one. `*left` is how many pairs follow
+ * (of `op` while the pair's operator is `op`). */
+static inline const uint32_t *class_members_from(const eg_matcher *m, uint32_t cls, uint32_t op,
+                                                 uint32_t *left) {
+    const uint32_t *mem = m->class_nodes + 2 * (size_t)m->class_offsets[cls];
+    uint32_t k = m->class_offsets[cls + 1] - m->class_offsets[cls];
+    uint32_t lo = 0;
+    if (k > 16) {
+        uint32_t hi = k;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (mem[2 * mid] < op) lo = mid + 1; else hi = mid;
+        }
+    } else {
+        while (lo < k && mem[2 * lo] < op) lo++;
+    }
+    *left = k - lo;
+    return mem + 2 * (size_t)lo;
+}
+
+/* Whether class `cls` of the snapshot has a node of operator `op`: what a BIND of `op`
+ * from `cls` needs to find anything. */
+static inline bool class_has_op(const vm *s, uint32_t cls, uint32_t op) {
+    const eg_matcher *m = s->m;
+    if (cls >= m->id_bound) return false;
+    if (m->trivial) return s->v.ops[cls] == op;
+    uint32_t k;
+    const uint32_t *mem = class_members_from(m, cls, op, &k);
+    return k > 0 && mem[0] == op;
+}
+
+
 /* Tries node n (of the right operator) at a BIND instruction and continues. */
 static inline void try_node(vm *s, uint32_t pc, uint32_t n, uint32_t arity, uint32_t pmode,
                             uint32_t p0, uint32_t p1, uint32_t out_base, uint32_t fresh) {
@@ -305,21 +339,9 @@ static void run(vm *s, uint32_t pc, uint32_t fresh) {
             if (s->v.ops[cls] == op) try_node(s, pc, cls, arity, pmode, p0, p1, out_base, fresh);
             return;
         }
-        /* (operator, node) pairs sorted by operator: skip to the first of `op` (binary
-         * search in a large class), then take the run of `op`. */
-        const uint32_t *mem = m->class_nodes + 2 * (size_t)m->class_offsets[cls];
-        uint32_t k = m->class_offsets[cls + 1] - m->class_offsets[cls];
-        uint32_t lo = 0;
-        if (k > 16) {
-            uint32_t hi = k;
-            while (lo < hi) {
-                uint32_t mid = (lo + hi) / 2;
-                if (mem[2 * mid] < op) lo = mid + 1; else hi = mid;
-            }
-        } else {
-            while (lo < k && mem[2 * lo] < op) lo++;
-        }
-        for (uint32_t i = lo; i < k && mem[2 * i] == op; i++)
+        uint32_t k;
+        const uint32_t *mem = class_members_from(m, cls, op, &k);
+        for (uint32_t i = 0; i < k && mem[2 * i] == op; i++)
             try_node(s, pc, mem[2 * i + 1], arity, pmode, p0, p1, out_base, fresh);
         return;
     }
@@ -433,6 +455,18 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
     uint32_t total = end - begin;
     uint32_t i = *cursor;
     size_t target_words = (size_t)batch_target * s.stride;
+    /* The first BIND after the root's reads one of the root's children: a root whose child
+     * class has no node of that BIND's operator cannot match, and is passed over without
+     * entering the VM (the same matches, found with less work). COMPAREs may come between. */
+    uint32_t pre_slot = EG_NONE, pre_op = 0;
+    for (uint32_t pc = pc0 + 8; pc < program_len;) {
+        if (program[pc] == EG_OP_COMPARE) { pc += 3; continue; }
+        if (program[pc] == EG_OP_BIND && program[pc + 1] >= out_base && program[pc + 1] - out_base < arity) {
+            pre_slot = program[pc + 1] - out_base;
+            pre_op = program[pc + 2];
+        }
+        break;
+    }
     while (i < total) {
         uint32_t n;
         if (trivial_nodes) {
@@ -443,6 +477,11 @@ eg_status eg_search(eg_matcher *m, const eg_egraph *g, const uint32_t *program,
             s.regs[0] = m->op_entries[2 * (begin + i) + 1];
         }
         i++;
+        if (pre_slot != EG_NONE) {
+            uint32_t lo = s.v.child_offsets[n];
+            if (s.v.child_offsets[n + 1] - lo != arity
+                || !class_has_op(&s, s.v.children[lo + pre_slot], pre_op)) continue;
+        }
         try_node(&s, pc0, n, arity, pmode, p0, p1, out_base, 0);
         if (s.oom) return EG_ERR_OUT_OF_MEMORY;
         if (m->out_len >= target_words) break;

@@ -45,10 +45,25 @@ public final class Runner {
 
     /// A rule compiled for the core: its search program, its right-hand side (none for a
     /// custom applier) and its probes (`eg_apply_probed`; empty when it has none).
-    private struct CompiledRule {
-        var lhs: CompiledPattern
-        var rhs: CompiledRightHandSide?
-        var probes: [UInt32]
+    /// A rule's compiled parts (a class: a rule's run reads them with no copy).
+    private final class CompiledRule {
+        let lhs: CompiledPattern
+        let rhs: CompiledRightHandSide?
+        let probes: [UInt32]
+
+        init(lhs: CompiledPattern, rhs: CompiledRightHandSide?, probes: [UInt32]) {
+            self.lhs = lhs
+            self.rhs = rhs
+            self.probes = probes
+        }
+    }
+
+    /// The settings a run reads for every rule, read from the runner once per run.
+    private struct RunSettings {
+        let seminaive: Bool
+        let nodeLimit: Int?
+        let scheduler: Scheduler
+        let logger: Logger
     }
 
     private let compiled: [CompiledRule]
@@ -173,6 +188,7 @@ public final class Runner {
 
         var stop: StopReason = .iterationLimit
         var done = 0
+        let settings = RunSettings(seminaive: seminaive, nodeLimit: nodeLimit, scheduler: scheduler, logger: logger)
         while true {
             if done >= iterationLimit { stop = .iterationLimit; break }
             if let timeLimit, seconds(clock.now - start) >= timeLimit { stop = .timeLimit; break }
@@ -189,13 +205,14 @@ public final class Runner {
             var mark = clock.now
             do {
                 for r in rules.indices {
-                    if case .backoff = scheduler, backoff[r].bannedUntil > done {
+                    if case .backoff = settings.scheduler, backoff[r].bannedUntil > done {
                         stats.bannedRules.append(rules[r].name)
                         heldBack = true
                         continue
                     }
-                    let outcome = try runRule(r, iteration: iteration, completed: done, stats: &stats,
-                                              report: &report, mark: &mark)
+                    let outcome = try runRule(r, iteration: iteration, completed: done, settings: settings,
+                                              lastSearched: &lastSearched[r], stats: &stats, report: &report,
+                                              mark: &mark)
                     if outcome.banned { heldBack = true }
                     if outcome.limitHit { limitHit = true; break }
                 }
@@ -256,25 +273,27 @@ public final class Runner {
     /// Searches rule `r` and applies its matches. Returns whether the node limit was hit and
     /// whether the scheduler banned the rule.
     /// `mark` is the time the rule's work starts; it is left at the time it ended.
-    private func runRule(_ r: Int, iteration: UInt32, completed: Int, stats: inout RunReport.Iteration,
+    private func runRule(_ r: Int, iteration: UInt32, completed: Int, settings: RunSettings,
+                         lastSearched: inout UInt32, stats: inout RunReport.Iteration,
                          report: inout RunReport, mark: inout ContinuousClock.Instant) throws
         -> (limitHit: Bool, banned: Bool) {
         let g = graph.handle
         let matcher = self.matcher
         // A snapshot without nodes of the root operator has no match: no search to run.
-        if eg_matcher_root_count(matcher, compiled[r].lhs.rootOperator.rawValue) == 0 {
-            lastSearched[r] = iteration
-            logger.debug("rule \(rules[r].name): 0 matches, 0 applied, 0 merged")
+        let rule = compiled[r]
+        if eg_matcher_root_count(matcher, rule.lhs.rootOperator.rawValue) == 0 {
+            lastSearched = iteration
+            settings.logger.debug("rule \(rules[r].name): 0 matches, 0 applied, 0 merged")
             return (false, false)
         }
         let clock = ContinuousClock()
-        let lhs = compiled[r].lhs, rhs = compiled[r].rhs, probes = compiled[r].probes
+        let lhs = rule.lhs, rhs = rule.rhs, probes = rule.probes
         // The rule's parts, read one by one (no copy of the whole rule per call).
         let condition = rules[r].condition, derivation = rules[r].derivation
         // A condition may depend on analysis data that changes, so conditional rules always
         // search everything.
-        let since = seminaive && condition == nil ? lastSearched[r] : 0
-        let limit = UInt32(clamping: nodeLimit ?? 0)
+        let since = settings.seminaive && condition == nil ? lastSearched : 0
+        let limit = UInt32(clamping: settings.nodeLimit ?? 0)
         var cursor: UInt32 = 0
         var finished = false
         var searchTime = 0.0, applyTime = 0.0
@@ -283,7 +302,7 @@ public final class Runner {
 
         // Backoff: collect up to the threshold before applying anything.
         var threshold = Int.max
-        if case .backoff(let matchLimit, _) = scheduler {
+        if case .backoff(let matchLimit, _) = settings.scheduler {
             threshold = matchLimit << backoff[r].timesBanned
         }
         var pending: [UInt32] = []
@@ -407,13 +426,13 @@ public final class Runner {
 
         var banned = false
         if threshold != Int.max {
-            if found > threshold, case .backoff(_, let banLength) = scheduler {
+            if found > threshold, case .backoff(_, let banLength) = settings.scheduler {
                 let length = banLength << backoff[r].timesBanned
                 backoff[r].timesBanned += 1
                 backoff[r].bannedUntil = completed + 1 + length
                 report.rules[r].bans += 1
                 banned = true
-                logger.debug("rule \(rules[r].name): \(found)+ matches > \(threshold), banned for \(length) iterations")
+                settings.logger.debug("rule \(rules[r].name): \(found)+ matches > \(threshold), banned for \(length) iterations")
             } else {
                 let applyStart = clock.now
                 var offset = 0
@@ -430,7 +449,7 @@ public final class Runner {
                 mark = appliedAt
             }
         }
-        if !banned && !limitHit { lastSearched[r] = iteration }
+        if !banned && !limitHit { lastSearched = iteration }
 
         stats.searchTime += searchTime
         stats.applyTime += applyTime
@@ -441,7 +460,7 @@ public final class Runner {
         report.rules[r].merges += merged
         report.rules[r].searchTime += searchTime
         report.rules[r].applyTime += applyTime
-        logger.debug("rule \(rules[r].name): \(found) matches, \(applied) applied, \(merged) merged")
+        settings.logger.debug("rule \(rules[r].name): \(found) matches, \(applied) applied, \(merged) merged")
         return (limitHit, banned)
     }
 
