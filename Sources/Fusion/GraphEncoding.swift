@@ -58,7 +58,7 @@ struct GraphEncoding {
                 childOffsets[0] = 0
                 for (entry, index) in order.enumerated() {
                     let node = nodes.baseAddress! + index
-                    let (payload, nodeOperator, isDerivedLooking) = interner.nodePayload(node)
+                    let (payload, nodeOperator, derivedMarks) = interner.nodePayload(node)
                     var op = nodeOperator
                     let inputCount = node.pointee.inputs.count
                     if inputCount == 2 {
@@ -76,7 +76,8 @@ struct GraphEncoding {
                     entryOf[index] = Int32(truncatingIfNeeded: entry)
                     if op == cacheWrite {
                         pinned[index] = true
-                    } else if isDerivedLooking, case .parameter(let name) = node.pointee.op {
+                    } else if derivedMarks != .none, case .parameter(let name) = node.pointee.op,
+                              PayloadInterner.isDerivedLooking(name, marks: derivedMarks) {
                         derivedLooking.append((index, name))
                     }
                 }
@@ -126,7 +127,7 @@ struct GraphEncoding {
     ///
     /// - Complexity: O(name length).
     static func isDerivedLooking(_ name: String) -> Bool {
-        PayloadInterner.key(.parameter(name: name)).isDerivedLooking
+        PayloadInterner.isDerivedLooking(name, marks: PayloadInterner.scan(name).marks)
     }
 
     /// The extraction roots: the classes of outputs, side effects and nodes nobody

@@ -46,9 +46,9 @@ struct PayloadInterner {
         var parameters: UInt64
         /// Whether equal keys mean equal ops.
         var kind: KeyKind
-        /// Whether the op is a `Parameter` whose name a derived weight could have (`a+b`,
-        /// `w:winograd`).
-        var isDerivedLooking = false
+        /// What a `Parameter`'s name says about a derived weight (`a+b`, `w:winograd`;
+        /// ``isDerivedLooking(_:marks:)`` decides); `.none` for other ops.
+        var derivedMarks = DerivedMarks.none
     }
 
     /// A payload's key as stored: the operator, the parameter bits and the output type's
@@ -225,8 +225,8 @@ struct PayloadInterner {
         return id
     }
 
-    /// The payload and operator (the one-input form for RoPE) of a graph node, and
-    /// whether it is a derived-looking `Parameter` (``Key/isDerivedLooking``): as
+    /// The payload and operator (the one-input form for RoPE) of a graph node, and the
+    /// derived-weight marks of a `Parameter`'s name (``Key/derivedMarks``): as
     /// ``payload(_:_:)`` of its op and type, except that a `Constant` or `CacheWrite` gets
     /// a payload of its own (a constant is its own value, a side effect is never merged
     /// with another).
@@ -237,18 +237,18 @@ struct PayloadInterner {
     /// - Complexity: O(size of op and type) expected.
     @inline(__always)
     mutating func nodePayload(_ node: UnsafePointer<Node>)
-        -> (payload: UInt64, operator: UInt32, isDerivedLooking: Bool)
+        -> (payload: UInt64, operator: UInt32, derivedMarks: DerivedMarks)
     {
         let key = Self.key(node.pointee.op)
         let stored = storedKey(key, node.pointee.type)
         guard key.kind == .exact, key.operator != Self.cacheWriteOperator else {
-            return (nonExactNodePayload(node, key: stored), key.operator, key.isDerivedLooking)
+            return (nonExactNodePayload(node, key: stored), key.operator, key.derivedMarks)
         }
         let (found, hash, slot) = findExact(stored)
-        if let found { return (found, key.operator, false) }
+        if let found { return (found, key.operator, .none) }
         let id = append(node, key: stored)
         insert(id, hash: hash, at: slot)
-        return (id, key.operator, false)
+        return (id, key.operator, .none)
     }
 
     /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
@@ -399,9 +399,8 @@ struct PayloadInterner {
         switch op {
         case .parameter(let name):
             let (h, marks) = scan(name)
-            let derived = marks == .plus || (marks == .suffixBytes && name.hasSuffix(":winograd"))
             assert(FusionLanguage.declaredIDs[op.name] == 0)
-            return Key(operator: 0, parameters: h | 1 << 63, kind: .leaf, isDerivedLooking: derived)
+            return Key(operator: 0, parameters: h | 1 << 63, kind: .leaf, derivedMarks: marks)
         case .input(let name): key = (1, scan(name).hash, .leaf)
         case .constant(let value):
             switch value {
@@ -580,6 +579,15 @@ struct PayloadInterner {
 
     /// What a name's bytes say about a derived weight's marks.
     enum DerivedMarks { case plus, suffixBytes, none }
+
+    /// Whether a `Parameter` named `name`, whose bytes show `marks` (``scan(_:)``), could
+    /// be a derived weight: a `+` anywhere, or `:winograd` at the end (the bytes say so,
+    /// the characters confirm it).
+    ///
+    /// - Complexity: O(1), or O(name length) when the bytes end in `:winograd`.
+    static func isDerivedLooking(_ name: String, marks: DerivedMarks) -> Bool {
+        marks == .plus || (marks == .suffixBytes && name.hasSuffix(":winograd"))
+    }
 
     /// A hash of a name's UTF-8 bytes, read in place eight at a time, and its marks of a
     /// derived weight: a `+` anywhere, else the bytes of `:winograd` at the end.
