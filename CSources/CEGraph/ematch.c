@@ -106,7 +106,12 @@ void eg_matcher_reset_peak_memory(eg_matcher *m) {
 /* ---- snapshot ----------------------------------------------------------------------- */
 
 eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
-    if (!m || !g) return EG_ERR_BAD_ARGUMENT;
+    return eg_matcher_snapshot_ops(m, g, NULL, 0);
+}
+
+eg_status eg_matcher_snapshot_ops(eg_matcher *m, eg_egraph *g, const uint8_t *wanted,
+                                  uint32_t wanted_count) {
+    if (!m || !g || (wanted_count > 0 && !wanted)) return EG_ERR_BAD_ARGUMENT;
     if (eg_pending_count(g) != 0) return EG_ERR_STATE;
     eg_matcher_release_snapshot(m);
 
@@ -167,6 +172,7 @@ eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g) {
     uint32_t n_entries = 0;
     for (uint32_t op = 0; op < ops; op++) {
         m->op_offsets[op] = n_entries;
+        if (wanted && (op >= wanted_count || !wanted[op])) continue;
         const uint32_t *nodes = NULL;
         uint32_t count = 0;
         if (eg_op_nodes(g, op, &nodes, &count) != EG_OK) continue;

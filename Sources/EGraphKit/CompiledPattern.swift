@@ -22,6 +22,26 @@ struct CompiledPattern {
     let classCount: Int
 
     /// The row word of a class variable.
+    /// The operators the program's BIND instructions look for (root first, in program
+    /// order; repeats possible).
+    var boundOperators: [UInt32] {
+        // Header: class count, payload count, stride, the output class registers (counted),
+        // the output payload registers (counted); then the instructions.
+        var pc = 4 + Int(program[3])
+        pc += 1 + Int(program[pc])
+        var ops: [UInt32] = []
+        while pc < program.count {
+            switch program[pc] {
+            case UInt32(EG_OP_BIND):
+                ops.append(program[pc + 2])
+                pc += 8
+            case UInt32(EG_OP_COMPARE): pc += 3
+            default: pc = program.count
+            }
+        }
+        return ops
+    }
+
     func classWord(_ name: String) -> Int? { classVariables.firstIndex(of: name).map { 1 + $0 } }
 
     /// The row word (low half) of a payload variable.

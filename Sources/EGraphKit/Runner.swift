@@ -67,6 +67,9 @@ public final class Runner {
     }
 
     private let compiled: [CompiledRule]
+    /// `wantedOperators[op] != 0` for each operator some rule's left-hand side binds: the
+    /// snapshot indexes only their nodes (no search could use the others).
+    private let wantedOperators: [UInt8]
     private var lastSearched: [UInt32]
     private var backoff: [BackoffState]
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
@@ -141,6 +144,11 @@ public final class Runner {
             }
         }
         self.compiled = compiled
+        var wanted = [UInt8](repeating: 0, count: table.count)
+        for rule in compiled {
+            for op in rule.lhs.boundOperators where Int(op) < wanted.count { wanted[Int(op)] = 1 }
+        }
+        wantedOperators = wanted
         lastSearched = Array(repeating: 0, count: rules.count)
         backoff = Array(repeating: BackoffState(), count: rules.count)
     }
@@ -197,7 +205,9 @@ public final class Runner {
             var stats = RunReport.Iteration(enodes: 0, eclasses: 0, searchTime: 0, applyTime: 0,
                                             rebuildTime: 0, matches: 0, merges: 0, bannedRules: [])
             let nodesBefore = eg_total_node_count(g)
-            try check(eg_matcher_snapshot(matcher, g), "snapshot")
+            try check(wantedOperators.withUnsafeBufferPointer {
+                eg_matcher_snapshot_ops(matcher, g, $0.baseAddress, UInt32($0.count))
+            }, "snapshot")
             if nodeLimit != nil { try check(eg_checkpoint(g), "checkpoint") }
             var limitHit = false
             var heldBack = false

@@ -72,6 +72,13 @@ void eg_matcher_destroy(eg_matcher *m);
  *  O(nodes + ids). */
 eg_status eg_matcher_snapshot(eg_matcher *m, eg_egraph *g);
 
+/** `eg_matcher_snapshot` indexing only the nodes of the operators with `wanted[op] != 0`
+ *  (`op < wanted_count`; NULL: every operator). A search whose pattern binds only wanted
+ *  operators finds the same matches as with the full snapshot; the others find none.
+ *  O(wanted nodes + ids). */
+eg_status eg_matcher_snapshot_ops(eg_matcher *m, eg_egraph *g, const uint8_t *wanted,
+                                  uint32_t wanted_count);
+
 /** Frees the snapshot's memory (the class stamps stay). */
 void eg_matcher_release_snapshot(eg_matcher *m);
 
