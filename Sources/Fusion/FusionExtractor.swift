@@ -170,7 +170,6 @@ private struct Solver {
     /// The trial's reference changes: a class id, the top bit set for an acquire (at most
     /// two visits per edge plus the two nodes' children per trial).
     let log: UnsafeMutablePointer<UInt32>
-    var logCount = 0
 
     private static let acquired: UInt32 = 1 << 31
 
@@ -458,10 +457,7 @@ private struct Solver {
     /// Adds a reference to `c` (logged); a class that becomes needed adds its choice's
     /// cost and references its children. Returns the cost added.
     @inline(__always)
-    private mutating func acquire(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>) -> Double {
-        let references = self.references, choice = self.choice, children = self.children
-        let childStart = self.childStart, stack = self.stack, log = self.log
-        var logCount = self.logCount
+    private func acquire(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>, logCount: inout Int) -> Double {
         var added = 0.0
         var top = 1
         stack[0] = c
@@ -470,7 +466,7 @@ private struct Solver {
             let k = Int(stack[top])
             references[k] += 1
             log[logCount] = UInt32(truncatingIfNeeded: k) | Self.acquired
-            logCount += 1
+            logCount &+= 1
             guard references[k] == 1 else { continue }
             let n = Int(choice[k])
             added += ownCost[n]
@@ -479,17 +475,13 @@ private struct Solver {
                 top += 1
             }
         }
-        self.logCount = logCount
         return added
     }
 
     /// Drops a reference to `c`; a class nothing needs any more gives back its cost and
     /// releases its children. Returns the cost freed.
     @inline(__always)
-    private mutating func release(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>) -> Double {
-        let references = self.references, choice = self.choice, children = self.children
-        let childStart = self.childStart, stack = self.stack, log = self.log
-        var logCount = self.logCount
+    private func release(_ c: UInt32, _ ownCost: UnsafeBufferPointer<Double>, logCount: inout Int) -> Double {
         var freed = 0.0
         var top = 1
         stack[0] = c
@@ -498,7 +490,7 @@ private struct Solver {
             let k = Int(stack[top])
             references[k] -= 1
             log[logCount] = UInt32(truncatingIfNeeded: k)
-            logCount += 1
+            logCount &+= 1
             guard references[k] == 0 else { continue }
             let n = Int(choice[k])
             freed += ownCost[n]
@@ -507,14 +499,13 @@ private struct Solver {
                 top += 1
             }
         }
-        self.logCount = logCount
         return freed
     }
 
     /// Whether, with `n` selected instead of `current` (references already updated), no
     /// absorbed producer is needed: a fused node must not recompute a producer that
     /// another consumer (or an output) still needs. Updates the absorbed counts when true.
-    private func keepsAbsorbedUnneeded(replacing current: Int, with n: Int, _ absorbed: Absorbed) -> Bool {
+    private func keepsAbsorbedUnneeded(replacing current: Int, with n: Int, _ absorbed: Absorbed, logCount: Int) -> Bool {
         let gone = absorbed.range(of: current), new = absorbed.range(of: n)
         for k in gone { absorbed.count[Int(absorbed.list[k])] -= 1 }
         for k in new { absorbed.count[Int(absorbed.list[k])] += 1 }
@@ -536,18 +527,20 @@ private struct Solver {
     }
 
     /// Switches class `c` to e-node `n` if that lowers the total strictly.
-    private mutating func trySwitch(_ c: Int, to n: Int, _ ownCost: UnsafeBufferPointer<Double>,
-                                    _ absorbed: Absorbed) -> Bool
-    {
+    private func trySwitch(_ c: Int, to n: Int, _ ownCost: UnsafeBufferPointer<Double>, _ absorbed: Absorbed) -> Bool {
         let current = Int(choice[c])
-        logCount = 0
+        var logCount = 0
         var added = 0.0, freed = 0.0
         // Acquire first, so that children both nodes share are never released.
-        for i in Int(childStart[n])..<Int(childStart[n + 1]) { added += acquire(children[i], ownCost) }
-        for i in Int(childStart[current])..<Int(childStart[current + 1]) { freed += release(children[i], ownCost) }
+        for i in Int(childStart[n])..<Int(childStart[n + 1]) { added += acquire(children[i], ownCost, logCount: &logCount) }
+        for i in Int(childStart[current])..<Int(childStart[current + 1]) {
+            freed += release(children[i], ownCost, logCount: &logCount)
+        }
         let delta = ownCost[n] - ownCost[current] + added - freed
         let scale = ownCost[n] + ownCost[current] + added + freed
-        if delta < 0, -delta > scale * 1e-9, keepsAbsorbedUnneeded(replacing: current, with: n, absorbed) {
+        if delta < 0, -delta > scale * 1e-9,
+           keepsAbsorbedUnneeded(replacing: current, with: n, absorbed, logCount: logCount)
+        {
             choice[c] = UInt32(truncatingIfNeeded: n)
             return true
         }
