@@ -192,11 +192,10 @@ struct GraphRebuild {
         let slots = slot
         let payloads = language.payloads
         func inputs(of n: Int) -> [NodeID] {
-            let first = Int(kidStart[n]), count = Int(kidStart[n + 1]) - first
-            return [NodeID](unsafeUninitializedCapacity: count) { ids, initialized in
-                for j in 0..<count { ids[j] = NodeID(Int(slots[Int(kids[first + j])])) }
-                initialized = count
-            }
+            var ids: [NodeID] = []
+            ids.reserveCapacity(Int(kidStart[n + 1] - kidStart[n]))
+            for k in Int(kidStart[n])..<Int(kidStart[n + 1]) { ids.append(NodeID(Int(slots[Int(kids[k])]))) }
+            return ids
         }
         let total = nodes.count + appended.count
         let newNodes = nodes.withUnsafeBufferPointer { old in
