@@ -107,13 +107,18 @@ struct EGraphOptimizer {
         var kernels = [KernelClass?](repeating: nil, count: payloads.count)
         let facts = [TypeFacts](unsafeUninitializedCapacity: payloads.count) { facts, initialized in
             payloads.withUnsafeBufferPointer { payloads in
+            types.withUnsafeBufferPointer { types in
+            kernels.withUnsafeMutableBufferPointer { kernels in
                 for p in 0..<payloads.count {
-                    facts[p] = types[Int(payloads[p].typeID)]
-                    let op = payloads[p].operatorID
+                    let entry = payloads.baseAddress! + p
+                    facts[p] = types[Int(entry.pointee.typeID)]
+                    let op = entry.pointee.operatorID
                     guard op != parameter, op != input, op != constant else { continue }
-                    let kernel = KernelClass.of(payloads[p].op)
+                    let kernel = KernelClass.of(entry.pointee.op)
                     if !kernel.isFree(model) { kernels[p] = kernel }
                 }
+            }
+            }
             }
             initialized = payloads.count
         }
