@@ -30,7 +30,8 @@ import EGraphKit
 /// what nothing needs.
 ///
 /// The work runs on flat buffers through unsafe pointers (no dictionary, no per-access
-/// uniqueness or bounds check): this is on the path of every optimize call.
+/// uniqueness or bounds check): this is on the path of every optimize call. The results
+/// stay in buffers the extractor owns (freed with it), which the rebuild reads in place.
 ///
 /// - Complexity: O(N + E + V) to set up for N e-nodes, E child edges and V input nodes,
 ///   plus, per pass, the local work of each tried switch.
@@ -44,7 +45,7 @@ final class FusionExtractor {
     /// The canonical child classes of every e-node, node after node (the storage's
     /// `childOffsets` delimit each node's).
     let children: UnsafeBufferPointer<UInt32>
-    /// The lowest input node id in each class (-1: none).
+    /// The lowest input node id in each class (-1: none; meaningful for class ids only).
     let homes: UnsafeBufferPointer<Int32>
     /// Per class: whether an input node of the class is not its home (a duplicate, or a
     /// node a rewrite merged into another's class).
