@@ -517,8 +517,8 @@ static inline uint32_t rhs_ref(uint32_t src, const uint32_t *temps, const uint32
 }
 
 /* Prefetches the hashcons home slots of a row's leaf-level right-hand-side nodes. Only a
- * hint: it mirrors the hashcons's slot choice (hashcons.c: multiply-shift of the low 32
- * bits of eg_hash_node), and a mismatch would cost speed, never correctness. */
+ * hint: it computes the hashcons's slot choice (eg_hc_home in egraph_internal.h) from the
+ * same hash, and a mismatch would cost speed, never correctness. */
 static void prefetch_rhs(eg_egraph *g, const uint32_t *rhs, const uint32_t *leaf_at,
                          uint32_t n_leaf, const uint32_t *row) {
     uint32_t cap = g->hc_cap;
@@ -530,7 +530,7 @@ static void prefetch_rhs(eg_egraph *g, const uint32_t *rhs, const uint32_t *leaf
         uint32_t canon[PREFETCH_ARITY];
         for (uint32_t a = 0; a < arity; a++) canon[a] = eg_find_root(g, row[node[5 + a]]);
         uint64_t hash = eg_hash_node(op, payload, canon, arity);
-        uint32_t home = (uint32_t)(((uint64_t)(uint32_t)hash * cap) >> 32);
+        uint32_t home = eg_hc_home(hash, cap);
         __builtin_prefetch(g->hc_ctrl + home);
         __builtin_prefetch(g->hc_slots + home);
     }

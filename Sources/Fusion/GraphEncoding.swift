@@ -129,33 +129,6 @@ struct GraphEncoding {
     static func isDerivedLooking(_ name: String) -> Bool {
         PayloadInterner.isDerivedLooking(name, marks: PayloadInterner.scan(name).marks)
     }
-
-    /// The extraction roots: the classes of outputs, side effects and nodes nobody
-    /// consumes (dead code is kept, as the reference keeps it), and the child classes of a
-    /// pinned node whose class another node represents (it is then kept as it was).
-    func roots(_ storage: ENodeStorage, homes home: [Int32], canonical: [UInt32]) -> [UInt32] {
-        var roots: [UInt32] = []
-        for index in enodeOf.indices where enodeOf[index] != .max {
-            let e = Int(enodeOf[index])
-            guard pinned[index] || !hasConsumer[index] else { continue }
-            roots.append(UInt32(e))
-            if pinned[index], home[Int(canonical[e])] != Int32(index) {
-                roots.append(contentsOf: storage.children(of: e))
-            }
-        }
-        return roots
-    }
-
-    /// The lowest node id whose e-node is in each canonical class (-1: none).
-    func homes(canonical: [UInt32]) -> [Int32] {
-        var home = [Int32](repeating: -1, count: canonical.count)
-        for e in 0..<originalCount where homeNode[e] >= 0 {
-            let c = Int(canonical[e])
-            if home[c] < 0 || home[c] > homeNode[e] { home[c] = homeNode[e] }
-        }
-        return home
-    }
-
 }
 
 extension Array where Element: BitwiseCopyable {
