@@ -74,23 +74,37 @@ struct OptimizeBenchCommand: ParsableCommand {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
+    /// Minor page faults of this process so far: memory the kernel had to map (and zero)
+    /// on first touch, which a run pays when the allocator returned freed pages to it.
+    static func minorPageFaults() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return usage.ru_minflt
+    }
+
     /// Runs optimize `warmup + runs` times per strategy and prints each strategy's medians
     /// of the timed runs. The strategies alternate run by run, so that a shared machine's
     /// slow moments fall on both alike.
     private func measure(_ input: Graph, label: String, strategies: [OptimizationStrategy], runs: Int, warmup: Int) {
         struct Samples {
-            var totals: [Double] = [], cpu: [Double] = [], phases: [[Double]] = []
+            var totals: [Double] = [], cpu: [Double] = [], faults: [Double] = [], phases: [[Double]] = []
             var last: OptimizeReport?
         }
         var samples = [Samples](repeating: Samples(), count: strategies.count)
         for run in 0..<(warmup + runs) {
             for (k, strategy) in strategies.enumerated() {
                 let options = OptimizeOptions(strategy: strategy, mode: mode)
+                let faultsStart = Self.minorPageFaults()
                 let cpuStart = Self.processCPUSeconds()
                 let start = ContinuousClock.now
                 let result = try? Fusion.optimize(input, options: options)
                 let elapsed = ContinuousClock.now - start
                 let cpuSeconds = Self.processCPUSeconds() - cpuStart
+                let faults = Self.minorPageFaults() - faultsStart
                 // The clocks stop when the call returns: the optimized graph is freed after
                 // them (its lifetime is the caller's, not the optimizer's).
                 guard let (optimized, report) = result else {
@@ -102,6 +116,7 @@ struct OptimizeBenchCommand: ParsableCommand {
                 if run >= warmup {
                     samples[k].totals.append(seconds)
                     samples[k].cpu.append(cpuSeconds)
+                    samples[k].faults.append(Double(faults))
                     samples[k].phases.append([report.encodeTime, report.saturationTime, report.extractTime,
                                               report.rebuildTime])
                 }
@@ -109,13 +124,13 @@ struct OptimizeBenchCommand: ParsableCommand {
             }
         }
         for (k, strategy) in strategies.enumerated() {
-            print(summary(samples[k].totals, cpu: samples[k].cpu, phases: samples[k].phases, report: samples[k].last!,
+            print(summary(samples[k].totals, cpu: samples[k].cpu, faults: samples[k].faults, phases: samples[k].phases, report: samples[k].last!,
                           label: label, nodes: input.count, strategy: strategy, runs: runs))
         }
     }
 
     /// One measurement's JSON line: medians (and the minimum) of the timed runs.
-    private func summary(_ totals: [Double], cpu: [Double], phases: [[Double]], report: OptimizeReport,
+    private func summary(_ totals: [Double], cpu: [Double], faults: [Double], phases: [[Double]], report: OptimizeReport,
                          label: String, nodes: Int, strategy: OptimizationStrategy, runs: Int) -> String {
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
@@ -126,7 +141,7 @@ struct OptimizeBenchCommand: ParsableCommand {
         let phase = (0..<4).map { i in median(phases.map { $0[i] }) }
         return ("{\"graph\": \"\(label)\", \"strategy\": \"\(strategy.rawValue)\", \"nodes\": \(nodes), "
               + "\"runs\": \(runs), \"median_ms\": \(ms(median(totals))), \"min_ms\": \(ms(totals.min() ?? 0)), "
-              + "\"cpu_median_ms\": \(ms(median(cpu))), "
+              + "\"cpu_median_ms\": \(ms(median(cpu))), \"page_faults_median\": \(Int(median(faults))), "
               + "\"encode_ms\": \(ms(phase[0])), \"saturate_ms\": \(ms(phase[1])), \"extract_ms\": \(ms(phase[2])), "
               + "\"rebuild_ms\": \(ms(phase[3])), \"fusions\": \(report.fusions.count), "
               + "\"active_after\": \(report.nodesAfter), \"enodes\": \(report.enodeCount), "
