@@ -294,6 +294,24 @@ eg_status eg_add_after_newest(eg_egraph *g, uint32_t op, uint64_t payload,
                             eg_hash_node(op, payload, canon, arity), EG_NONE, out_class);
 }
 
+/* Grows each operator's index list once for a batch's entries of that operator (an upper
+ * bound: entries already present add nothing), instead of step by step as they come. */
+static bool eg_reserve_batch_ops(eg_egraph *g, uint32_t count, const uint32_t *ops,
+                                 uint32_t max_op) {
+    if (!eg_reserve_op(g, max_op)) return false;
+    uint32_t small[256];
+    uint32_t *per_op = small;
+    size_t bytes = ((size_t)max_op + 1) * 4;
+    if (max_op >= 256 && !(per_op = eg_mem_alloc(&g->mem, bytes))) return false;
+    memset(per_op, 0, bytes);
+    for (uint32_t i = 0; i < count; i++) per_op[ops[i]]++;
+    bool ok = true;
+    for (uint32_t op = 0; op <= max_op && ok; op++)
+        if (per_op[op] > 0) ok = eg_vec_reserve(&g->mem, &g->op_lists[op], per_op[op]);
+    if (per_op != small) eg_mem_free(&g->mem, per_op, bytes);
+    return ok;
+}
+
 eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
                        const uint64_t *payloads, const uint32_t *child_offsets,
                        const uint32_t *children, uint32_t *out_classes,
@@ -301,8 +319,10 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
     if (!g || (count > 0 && (!ops || !payloads || !child_offsets || !out_classes)))
         return EG_ERR_BAD_ARGUMENT;
     if (count == 0) return EG_OK;
+    uint32_t max_op = 0;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t b = child_offsets[i], e = child_offsets[i + 1];
+        if (ops[i] > max_op) max_op = ops[i];
         if (ops[i] >= EG_MAX_OP || e < b || (e > b && !children)) {
             if (failed_index) *failed_index = i;
             return EG_ERR_BAD_ARGUMENT;
@@ -325,7 +345,8 @@ eg_status eg_add_batch(eg_egraph *g, uint32_t count, const uint32_t *ops,
     }
     reserved = reserved && eg_hc_reserve(g, count) &&
                ((uint64_t)g->hc_full + g->hc_tombs + count) * 5 <= (uint64_t)g->hc_cap * 4 &&
-               eg_vec_reserve(&g->mem, &g->boundaries, 2); /* one iteration: one pair */
+               eg_vec_reserve(&g->mem, &g->boundaries, 2) && /* one iteration: one pair */
+               eg_reserve_batch_ops(g, count, ops, max_op);
     for (uint32_t i = 0; i < count; i++) {
         uint32_t op = ops[i], b = child_offsets[i], arity = child_offsets[i + 1] - b;
         if (!(reserved ? eg_op_has_room(g, op) : eg_has_room(g, op, arity))) {

@@ -124,9 +124,26 @@ struct OptimizeBenchCommand: ParsableCommand {
             }
         }
         for (k, strategy) in strategies.enumerated() {
+            defer {
+                if k == strategies.count - 1, strategies.count == 2 { print(paired(samples[0].totals, samples[1].totals,
+                                                       label: "\(strategies[0].rawValue)/\(strategies[1].rawValue)")) }
+            }
             print(summary(samples[k].totals, cpu: samples[k].cpu, faults: samples[k].faults, phases: samples[k].phases, report: samples[k].last!,
                           label: label, nodes: input.count, strategy: strategy, runs: runs))
         }
+    }
+
+    /// The comparison of two strategies run by run: the median of the ratios of the runs
+    /// made side by side (the first strategy's time over the second's), which a shared
+    /// machine's slow moments affect less than a ratio of two medians, and how many of the
+    /// pairs the first strategy won.
+    private func paired(_ first: [Double], _ second: [Double], label: String) -> String {
+        let ratios = zip(first, second).map { $0 / $1 }.sorted()
+        let median = ratios.count % 2 == 1 ? ratios[ratios.count / 2]
+            : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
+        let wins = zip(first, second).filter { $0 < $1 }.count
+        return "{\"paired\": \"\(label)\", \"runs\": \(ratios.count), "
+            + "\"median_ratio\": \(String(format: "%.4f", median)), \"first_faster_runs\": \(wins)}"
     }
 
     /// One measurement's JSON line: medians (and the minimum) of the timed runs.
