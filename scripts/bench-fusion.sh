@@ -52,7 +52,8 @@ ours = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 egglog = json.load(open(sys.argv[2]))
 def lines(path): return [json.loads(l) for l in open(path) if l.strip()]
 scaling, keep = lines(sys.argv[3]), lines(sys.argv[4])
-by = {r["strategy"]: r for r in ours}
+by = {r["strategy"]: r for r in ours if "strategy" in r}
+paired = next(r for r in ours if "paired" in r)
 e, p = by["egraph"], by["patterns"]
 egg = statistics.median(egglog["times_ms"])
 print(f"graph: {e['graph']} ({e['nodes']} nodes), medians of {e['runs']} runs")
@@ -62,7 +63,9 @@ for r in (e, p):
           f"  rebuild {r['rebuild_ms']:.3f}  fusions {r['fusions']}  active {r['active_after']}")
 print(f"  egglog   (run 1), no extract: {egg:9.3f} ms (min {min(egglog['times_ms']):.3f})")
 print(f"  .egraph vs .patterns: {p['median_ms'] / e['median_ms']:.2f}x "
-      f"({'faster' if e['median_ms'] < p['median_ms'] else 'slower'})")
+      f"({'faster' if e['median_ms'] < p['median_ms'] else 'slower'}) by the medians; run by run, "
+      f".egraph/.patterns median {paired['median_ratio']:.3f}, .egraph faster in "
+      f"{paired['first_faster_runs']} of {paired['runs']} side-by-side runs")
 print(f"  egglog / .egraph: {egg / e['median_ms']:.0f}x (goal 1000x)")
 def table(title, rows):
     print(title)

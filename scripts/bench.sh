@@ -4,7 +4,7 @@
 # (log-log time against size, both engines).
 #
 #   scripts/bench.sh            # everything (takes a few minutes)
-#   BENCH_REPS=3 scripts/bench.sh
+#   BENCH_REPS=3 scripts/bench.sh       (BENCH_SMALL_REPS: runs of optimize() per graph, 101)
 #
 # Workloads: the math micro-benchmark (bench/math.egg) at 8 to 11 iterations; the seed's
 # egglog program for Llama-style graphs of 1 to 256 layers against our whole optimize();
@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 reps=${BENCH_REPS:-5}
+small_reps=${BENCH_SMALL_REPS:-101}  # our optimize() on llama and fixture graphs (ms each)
 egglog_reps=${BENCH_EGGLOG_REPS:-3}
 math_iterations=${BENCH_MATH_ITERATIONS:-"8 9 10 11"}
 llama_layers=${BENCH_LLAMA_LAYERS:-"1 2 4 8 16 32 64 128 256"}
@@ -44,7 +45,7 @@ records=$work/records.jsonl  # copied to bench/results.jsonl at the end
 # shellcheck disable=SC2086  # the lists are meant to split into arguments
 "$python" scripts/bench_run.py \
   --fusion "$bin/fusion" --fusion-bench "$bin/fusion-bench" --python "$python" \
-  --records "$records" --reps "$reps" --egglog-reps "$egglog_reps" \
+  --records "$records" --reps "$reps" --small-reps "$small_reps" --egglog-reps "$egglog_reps" \
   --math-iterations $math_iterations --llama-layers $llama_layers --suites $suites
 
 # --- the table and the plot ----------------------------------------------------------
@@ -59,6 +60,6 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)
   --meta "swift=$(swift --version 2>/dev/null | head -1)" \
   --meta "egglog=$("$python" -c 'import importlib.metadata as m; print(m.version("egglog"))') (PyPI, Python bindings)" \
   --meta "allocator=$("$bin/fusion-bench" math --iterations 1 --json | "$python" -c 'import json,sys; print(json.load(sys.stdin).get("allocator","unknown"))')" \
-  --meta "repetitions=ours $reps per cell, egglog $egglog_reps (math at 11 iterations: up to 3); medians"
+  --meta "repetitions=ours $reps per math cell and $small_reps per optimize() cell, egglog $egglog_reps (math at 11 iterations: up to 3); medians"
 cp "$records" bench/results.jsonl
 progress "wrote bench/results.md, bench/scaling.png and the raw measurements, bench/results.jsonl"
