@@ -15,7 +15,8 @@
 #
 # The two strategies on the 1528-node graph take about 0.2 ms a run, where the median of a
 # handful of runs is mostly the machine's noise: they run GRAPH_RUNS times (default 201,
-# at least RUNS), alternating run by run.
+# at least RUNS), alternating run by run; so do the scaling sizes up to 10k nodes. (Above
+# 200k nodes fusion-bench makes at most 3 runs.)
 #
 # egglog comes from $EGGLOG_VENV when set, else from a venv created in scripts/.venv
 # (git-ignored). SCALING=1000,10000 overrides the scaling sizes.
@@ -41,10 +42,17 @@ echo "== Fusion.optimize on $(basename "$graph"), $graph_runs runs each" >&2
 "$bin/fusion-bench" optimize --graph "$graph" --runs "$graph_runs" --write-egglog "$work/program.egg" > "$work/ours.jsonl"
 echo "== egglog (PyPI) on the same graph's program text, (run 1), no extract, $runs runs" >&2
 "$python" scripts/egglog_time.py "$work/program.egg" --reps "$runs" --drop-extract > "$work/egglog.json"
+# One size at a time: sizes up to 10k nodes take milliseconds and run GRAPH_RUNS times.
+scale() {
+  local size
+  for size in ${scaling//,/ }; do
+    "$bin/fusion-bench" optimize --scaling "$size" --runs "$(( size <= 10000 ? graph_runs : runs ))"
+  done
+}
 echo "== scaling: llama-synthetic at $scaling nodes" >&2
-"$bin/fusion-bench" optimize --scaling "$scaling" --runs "$runs" > "$work/scaling.jsonl"
+scale > "$work/scaling.jsonl"
 echo "== the same with MALLOC_CONF=dirty_decay_ms:-1 (jemalloc keeps freed pages)" >&2
-MALLOC_CONF=dirty_decay_ms:-1 "$bin/fusion-bench" optimize --scaling "$scaling" --runs "$runs" > "$work/scaling-keep.jsonl"
+MALLOC_CONF=dirty_decay_ms:-1 scale > "$work/scaling-keep.jsonl"
 
 "$python" - "$work/ours.jsonl" "$work/egglog.json" "$work/scaling.jsonl" "$work/scaling-keep.jsonl" <<'PY'
 import json, math, statistics, sys
