@@ -4,7 +4,9 @@ internal import CEGraph
 ///
 /// A match row is `stride` 32-bit words: word 0 the root e-class, then one word per class
 /// variable, then two words (low, high) per payload variable.
-struct CompiledPattern {
+///
+/// A class (immutable): a runner and each match batch share one, with no copy of its parts.
+final class CompiledPattern {
     /// The VM program (see CEGraphMatch.h).
     let program: [UInt32]
     /// Words per match row.
@@ -21,10 +23,12 @@ struct CompiledPattern {
     /// The number of class variables (also of a numbered pattern, which has no names).
     let classCount: Int
 
-    /// The row word of a class variable.
     /// The operators the program's BIND instructions look for (root first, in program
-    /// order; repeats possible).
-    var boundOperators: [UInt32] {
+    /// order; repeats possible), read from the program once when it is compiled.
+    let boundOperators: [UInt32]
+
+    /// The operators the BIND instructions of `program` look for, in program order.
+    private static func boundOperators(in program: [UInt32]) -> [UInt32] {
         // Header: class count, payload count, stride, the output class registers (counted),
         // the output payload registers (counted); then the instructions.
         var pc = 4 + Int(program[3])
@@ -42,6 +46,7 @@ struct CompiledPattern {
         return ops
     }
 
+    /// The row word of a class variable.
     func classWord(_ name: String) -> Int? { classVariables.firstIndex(of: name).map { 1 + $0 } }
 
     /// The row word (low half) of a payload variable.
@@ -68,6 +73,7 @@ struct CompiledPattern {
             + [UInt32(builder.payloadNames.count)]
             + (0..<builder.payloadNames.count).map { UInt32($0) }
         program = header + builder.code + [UInt32(EG_OP_YIELD)]
+        boundOperators = Self.boundOperators(in: program)
         stride = 1 + builder.classNames.count + 2 * builder.payloadNames.count
         classVariables = builder.classNames
         payloadVariables = builder.payloadNames
@@ -99,6 +105,7 @@ struct CompiledPattern {
         for j in 0..<payloads { program[6 + classes + j] = UInt32(j) }
         program.append(UInt32(EG_OP_YIELD))
         self.program = program
+        boundOperators = Self.boundOperators(in: program)
         stride = 1 + classes + 2 * payloads
         classVariables = []
         payloadVariables = []

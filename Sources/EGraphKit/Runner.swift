@@ -103,11 +103,12 @@ public final class Runner {
         self.logger = logger
         var compiled: [CompiledRule] = []
         compiled.reserveCapacity(rules.count)
-        for rule in rules {
+        // The rules' parts are read in place, one by one (no copy of a whole rule).
+        for r in rules.indices {
             do throws(PatternError) {
                 let lhs: CompiledPattern
                 var payloadCount = 0
-                switch rule.left {
+                switch rules[r].left {
                 case .named(let pattern): lhs = try CompiledPattern(pattern, table: table)
                 case .numbered(let pattern):
                     guard pattern.table.hasSameOperators(as: table) else {
@@ -116,18 +117,18 @@ public final class Runner {
                     lhs = try pattern.compiled.get()
                     payloadCount = pattern.payloadVariableCount
                 }
-                switch rule.action {
+                switch rules[r].action {
                 case .pattern(let rhs):
-                    guard case .named = rule.left else {
+                    guard case .named = rules[r].left else {
                         throw PatternError("a named right-hand side needs a named left-hand side")
                     }
                     compiled.append(CompiledRule(lhs: lhs, rhs: try CompiledRightHandSide(rhs, lhs: lhs, table: table), probes: []))
                 case .numbered(let rhs):
-                    guard case .numbered = rule.left else {
+                    guard case .numbered = rules[r].left else {
                         throw PatternError("a numbered right-hand side needs a numbered left-hand side")
                     }
                     var probes: [UInt32] = []
-                    if let derivation = rule.derivation {
+                    if let derivation = rules[r].derivation {
                         guard derivation.variable >= 0, derivation.variable < payloadCount else {
                             throw PatternError("payload variable \(derivation.variable) is not bound by the left-hand side")
                         }
@@ -140,7 +141,7 @@ public final class Runner {
                     compiled.append(CompiledRule(lhs: lhs, rhs: nil, probes: []))
                 }
             } catch {
-                throw PatternError("rule '\(rule.name)': \(error.message)", at: error.location)
+                throw PatternError("rule '\(rules[r].name)': \(error.message)", at: error.location)
             }
         }
         self.compiled = compiled
