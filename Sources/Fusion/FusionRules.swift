@@ -276,19 +276,29 @@ enum FusionRules {
     /// The patterns of every rule, built and checked once per process against the
     /// language's operator table (``FusionLanguage/prototypeTable``, of which every
     /// language's table is a copy) and compiled with them; a run only adds the closures
-    /// that read its own context.
-    struct Shapes {
+    /// that read its own context. A class, as is ``Replacement``: a run reads them in
+    /// place (no copy of the shapes per run).
+    final class Shapes {
         /// One replacement rule of passes A–C (``replace(_:_:)``).
-        struct Replacement {
-            var name: String
-            var lhs: OperatorPattern
+        final class Replacement {
+            let name: String
+            let lhs: OperatorPattern
             /// The fused node: `target(children…)` with the root's payload mapped.
-            var rhs: Term
+            let rhs: Term
             /// The inner nodes, probed for the classes a new fused node absorbs.
-            var probes: [Term]
+            let probes: [Term]
             /// The fused op (its payload is this op at the root's type).
-            var op: Op
-            var target: UInt32
+            let op: Op
+            let target: UInt32
+
+            init(name: String, lhs: OperatorPattern, rhs: Term, probes: [Term], op: Op, target: UInt32) {
+                self.name = name
+                self.lhs = lhs
+                self.rhs = rhs
+                self.probes = probes
+                self.op = op
+                self.target = target
+            }
         }
 
         /// A left-hand side and its replacement term.
