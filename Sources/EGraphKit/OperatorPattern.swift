@@ -131,3 +131,60 @@ public struct OperatorPattern {
         return convert(term)
     }
 }
+
+extension OperatorPattern {
+    /// A numbered right-hand side and its probe terms, compiled once against the
+    /// variables of a left-hand side (``OperatorPattern/rightHandSide(_:probes:)``).
+    ///
+    /// A rule made per run from a right-hand side kept across runs
+    /// (``Rewrite/init(_:_:_:mapping:through:created:)``) is then not compiled again by
+    /// each runner. Immutable; a class, so that rules made from it share it (no copy).
+    public final class RightHandSide {
+        /// The term instantiated for each match.
+        public let term: Term
+        /// The probe terms, looked up for each match whose right-hand side root node is new.
+        public let probes: [Term]
+        /// The variable counts and the operators of the left-hand side it was compiled for.
+        let classVariableCount: Int
+        let payloadVariableCount: Int
+        let table: OperatorTable
+        /// The program and the probes for the core (or why they cannot be compiled; the
+        /// probes are compiled first, as a runner compiling the terms does).
+        let compiled: Result<(rhs: CompiledRightHandSide, probes: [UInt32]), PatternError>
+
+        init(term: Term, probes: [Term], classVariableCount: Int, payloadVariableCount: Int, table: OperatorTable,
+             compiled: Result<(rhs: CompiledRightHandSide, probes: [UInt32]), PatternError>) {
+            self.term = term
+            self.probes = probes
+            self.classVariableCount = classVariableCount
+            self.payloadVariableCount = payloadVariableCount
+            self.table = table
+            self.compiled = compiled
+        }
+
+        /// Whether this was compiled for a left-hand side with these variable counts over
+        /// the operators of `table` (the compiled form depends on nothing else).
+        func fits(classes: Int, payloads: Int, table: OperatorTable) -> Bool {
+            classVariableCount == classes && payloadVariableCount == payloads && self.table.hasSameOperators(as: table)
+        }
+    }
+
+    /// `term`, over this pattern's variables, as a right-hand side with `probes` (see
+    /// ``Rewrite/init(_:_:_:mapping:through:probes:created:)``), compiled now and once.
+    ///
+    /// Nothing is thrown here: a term that does not fit is reported, as a ``PatternError``,
+    /// by the runner that compiles a rule made with it, as for a term given directly.
+    /// - Complexity: O(size of the terms).
+    public func rightHandSide(_ term: Term, probes: [Term] = []) -> RightHandSide {
+        let payloads = payloadVariableCount, table = table
+        let compiled = self.compiled.flatMap { lhs in
+            Result { () throws(PatternError) in
+                let probes = try CompiledRightHandSide.probes(probes, lhs: lhs, payloadCount: payloads, table: table)
+                return (rhs: try CompiledRightHandSide(term, lhs: lhs, payloadCount: payloads, table: table),
+                        probes: probes)
+            }
+        }
+        return RightHandSide(term: term, probes: probes, classVariableCount: classVariableCount,
+                             payloadVariableCount: payloads, table: table, compiled: compiled)
+    }
+}

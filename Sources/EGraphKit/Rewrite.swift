@@ -69,12 +69,24 @@ public struct Rewrite {
     }
 
     /// The payload derivation and probes of a rule made with
-    /// ``init(_:_:_:mapping:through:probes:created:)``.
-    struct Derivation {
-        var variable: Int
-        var map: (inout [UInt64]) -> Void
-        var probes: [OperatorPattern.Term]
-        var created: (CreatedNodes) -> Void
+    /// ``init(_:_:_:mapping:through:probes:created:)`` (a class, immutable: a copy of the
+    /// rule, or a runner reading it per search, shares it).
+    final class Derivation {
+        let variable: Int
+        let map: (inout [UInt64]) -> Void
+        let probes: [OperatorPattern.Term]
+        let created: (CreatedNodes) -> Void
+        /// The right-hand side and probes compiled once, when the rule was made from them.
+        let compiled: OperatorPattern.RightHandSide?
+
+        init(variable: Int, map: @escaping (inout [UInt64]) -> Void, probes: [OperatorPattern.Term],
+             created: @escaping (CreatedNodes) -> Void, compiled: OperatorPattern.RightHandSide? = nil) {
+            self.variable = variable
+            self.map = map
+            self.probes = probes
+            self.created = created
+            self.compiled = compiled
+        }
     }
 
     /// The rule's name (reports and logs use it).
@@ -131,6 +143,20 @@ public struct Rewrite {
         self.action = .numbered(rhs)
         self.condition = nil
         self.derivation = Derivation(variable: variable, map: map, probes: probes, created: created)
+    }
+
+    /// ``init(_:_:_:mapping:through:probes:created:)`` with the right-hand side and probes
+    /// of `rhs` (``OperatorPattern/rightHandSide(_:probes:)``): a runner uses their
+    /// compiled form instead of compiling them again when `rhs` was made from a left-hand
+    /// side with the variable counts and operators of `lhs` (the rule is otherwise the same).
+    public init(_ name: String, _ lhs: OperatorPattern, _ rhs: OperatorPattern.RightHandSide,
+                mapping variable: Int, through map: @escaping (inout [UInt64]) -> Void,
+                created: @escaping (CreatedNodes) -> Void) {
+        self.name = name
+        self.left = .numbered(lhs)
+        self.action = .numbered(rhs.term)
+        self.condition = nil
+        self.derivation = Derivation(variable: variable, map: map, probes: rhs.probes, created: created, compiled: rhs)
     }
 
     /// A rule with a numbered left-hand side and a custom applier.

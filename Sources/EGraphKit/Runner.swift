@@ -132,6 +132,13 @@ public final class Runner {
                         guard derivation.variable >= 0, derivation.variable < payloadCount else {
                             throw PatternError("payload variable \(derivation.variable) is not bound by the left-hand side")
                         }
+                        // Compiled when the rule's right-hand side was made: reused as it is.
+                        if let precompiled = derivation.compiled,
+                           precompiled.fits(classes: lhs.classCount, payloads: payloadCount, table: table) {
+                            let parts = try precompiled.compiled.get()
+                            compiled.append(CompiledRule(lhs: lhs, rhs: parts.rhs, probes: parts.probes))
+                            continue
+                        }
                         probes = try CompiledRightHandSide.probes(derivation.probes, lhs: lhs,
                                                                   payloadCount: payloadCount, table: table)
                     }

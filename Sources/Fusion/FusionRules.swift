@@ -283,19 +283,18 @@ enum FusionRules {
         final class Replacement {
             let name: String
             let lhs: OperatorPattern
-            /// The fused node: `target(children…)` with the root's payload mapped.
-            let rhs: Term
-            /// The inner nodes, probed for the classes a new fused node absorbs.
-            let probes: [Term]
+            /// The fused node: `target(children…)` with the root's payload mapped; probes:
+            /// the inner nodes, looked up for the classes a new fused node absorbs
+            /// (compiled with the patterns, once).
+            let rhs: OperatorPattern.RightHandSide
             /// The fused op (its payload is this op at the root's type).
             let op: Op
             let target: UInt32
 
-            init(name: String, lhs: OperatorPattern, rhs: Term, probes: [Term], op: Op, target: UInt32) {
+            init(name: String, lhs: OperatorPattern, rhs: OperatorPattern.RightHandSide, op: Op, target: UInt32) {
                 self.name = name
                 self.lhs = lhs
                 self.rhs = rhs
-                self.probes = probes
                 self.op = op
                 self.target = target
             }
@@ -391,9 +390,8 @@ enum FusionRules {
         private static func replacement(_ name: String, _ lhs: OperatorPattern, op: Op, children: [Int],
                                         absorbing probes: [Term]) -> Replacement {
             let target = PayloadInterner.key(op).operator
-            return Replacement(name: name, lhs: lhs,
-                               rhs: .apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) }),
-                               probes: probes, op: op, target: target)
+            let rhs: Term = .apply(OperatorID(rawValue: target), payload: .variable(0), children.map { .variable($0) })
+            return Replacement(name: name, lhs: lhs, rhs: lhs.rightHandSide(rhs, probes: probes), op: op, target: target)
         }
     }
 
@@ -423,7 +421,7 @@ enum FusionRules {
                 if source != last.source { last = (source, context.payload(op, typeOf: source, tag: target)) }
                 payloads[i] = last.payload
             }
-        }, probes: shape.probes, created: context.recordAbsorbed)
+        }, created: context.recordAbsorbed)
     }
 
     /// `SwiGLU(MatMul(h, Wg), MatMul(h, Wu))` → `SwiGLUConcat(MatMul(h, ConcatWeight(Wg, Wu)))`.
