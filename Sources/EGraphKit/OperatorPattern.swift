@@ -174,6 +174,7 @@ extension OperatorPattern {
     ///
     /// Nothing is thrown here: a term that does not fit is reported, as a ``PatternError``,
     /// by the runner that compiles a rule made with it, as for a term given directly.
+    ///
     /// - Complexity: O(size of the terms).
     public func rightHandSide(_ term: Term, probes: [Term] = []) -> RightHandSide {
         let payloads = payloadVariableCount, table = table

@@ -161,4 +161,43 @@ import Testing
         #expect(reports.dropFirst().allSatisfy { $0.0 == nil })
         try graph.checkInvariants()
     }
+
+    @Test func precompiledRightHandSidesRewriteAsTheirTerms() throws {
+        func run(precompiled: Bool) throws -> (EGraph, EClassID, RunReport, [Int]) {
+            let table = MathBenchmark.makeTable()
+            let graph = EGraph()
+            let product = try graph.add(try Pattern(parsing: "(Mul (Const 3) (Var \"x\"))"), table: table)
+            let add = op(table, "Add"), mul = op(table, "Mul"), const = op(table, "Const")
+            let lhs = try OperatorPattern(.apply(mul, payload: .any, [.apply(const, payload: .variable(0), []), .variable(0)]),
+                                          table: table)
+            let rhs: Term = .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])])
+            let probes: [Term] = [.apply(const, payload: .variable(0), [])]
+            var created: [Int] = []
+            let map: (inout [UInt64]) -> Void = { payloads in for i in payloads.indices { payloads[i] += 1 } }
+            let rule = precompiled
+                ? Rewrite("shift", lhs, lhs.rightHandSide(rhs, probes: probes), mapping: 0, through: map,
+                          created: { created.append($0.createdCount) })
+                : Rewrite("shift", lhs, rhs, mapping: 0, through: map, probes: probes,
+                          created: { created.append($0.createdCount) })
+            let report = try Runner(graph: graph, table: table, rules: [rule], nodeLimit: nil, timeLimit: nil).run()
+            return (graph, product, report, created)
+        }
+        let (g1, p1, r1, c1) = try run(precompiled: false)
+        let (g2, p2, r2, c2) = try run(precompiled: true)
+        #expect(r1.stopReason == r2.stopReason && r1.enodes == r2.enodes && r1.eclasses == r2.eclasses)
+        #expect(r1.rules[0].matches == r2.rules[0].matches && r1.rules[0].applications == r2.rules[0].applications)
+        #expect(c1 == c2)
+        #expect(try g1.find(p1).rawValue == g2.find(p2).rawValue)
+
+        // A right-hand side that does not fit is reported by the runner, naming the rule.
+        let table = MathBenchmark.makeTable()
+        let add = op(table, "Add"), mul = op(table, "Mul")
+        let lhs = try OperatorPattern(.apply(mul, payload: .variable(0), [.variable(0), .variable(1)]), table: table)
+        let unbound = lhs.rightHandSide(.apply(add, payload: .variable(0), [.variable(0), .variable(2)]))
+        let rule = Rewrite("unbound", lhs, unbound, mapping: 0, through: { _ in }, created: { _ in })
+        #expect(unbound.term == .apply(add, payload: .variable(0), [.variable(0), .variable(2)]) && unbound.probes.isEmpty)
+        #expect { try Runner(graph: EGraph(), table: table, rules: [rule]) } throws: { error in
+            "\(error)".contains("rule 'unbound'") && "\(error)".contains("class variable 2")
+        }
+    }
 }
