@@ -5,6 +5,12 @@
 /// by ``Graph`` builders and by ``Graph/validate()``. Ops marked *(opt)* are created by
 /// the optimizer, not by model builders; ``nop`` marks a dead node that a fusion left
 /// behind (it keeps its old inputs and type).
+///
+/// Cases whose parameters take more than 16 bytes (attention heads, RoPE, convolution and
+/// pooling geometry, group norm, concat and upsample parameters) are `indirect`: their
+/// parameters live in a shared box, so an `Op` takes 17 bytes and a ``Node`` 56, half of
+/// what inline parameters took. Copying, comparing and switching over ops and nodes is
+/// correspondingly cheaper; building one of those ops allocates its box once.
 public enum Op: Hashable, Sendable {
     // MARK: Leaves
     /// A trainable weight, known by name. No inputs.
@@ -107,34 +113,34 @@ public enum Op: Hashable, Sendable {
     /// Adds rows of `src[S,H]` into a `[vocabSize, H]` zero matrix at `indices`.
     case scatterAdd(vocabSize: Int)
     /// Rotary position embedding of `x` (optionally with a dynamic u32 offset input).
-    case rope(RoPEParameters)
+    indirect case rope(RoPEParameters)
     /// Gradient of ``rope(_:)``.
-    case ropeGrad(RoPEParameters)
+    indirect case ropeGrad(RoPEParameters)
 
     // MARK: Attention
     /// Causal self-attention, inputs `[q, k, v]`.
-    case causalAttention(AttentionHeads)
+    indirect case causalAttention(AttentionHeads)
     /// Non-causal self-attention, inputs `[q, k, v]`.
-    case fullAttention(AttentionHeads)
+    indirect case fullAttention(AttentionHeads)
     /// Causal attention limited to the last `windowSize` positions (> 0).
-    case slidingWindowAttention(AttentionHeads, windowSize: Int)
+    indirect case slidingWindowAttention(AttentionHeads, windowSize: Int)
     /// *(opt)* Causal attention with RoPE applied to raw q and k inside the kernel.
-    case causalAttentionRoPE(AttentionHeads, ropeTheta: Float)
+    indirect case causalAttentionRoPE(AttentionHeads, ropeTheta: Float)
     /// Attention of `q[Sq,…]` over `k, v[Skv,…]`.
-    case crossAttention(AttentionHeads)
+    indirect case crossAttention(AttentionHeads)
     /// Training attention (self or cross), inputs `[q, k, v]`.
-    case multiHeadAttn(AttentionHeads, isCross: Bool)
+    indirect case multiHeadAttn(AttentionHeads, isCross: Bool)
     /// Gradient of ``multiHeadAttn(_:isCross:)`` w.r.t. q, inputs `[dO, q, k, v]`;
     /// `fwdNode` is the forward attention node.
-    case multiHeadAttnGradQ(fwdNode: NodeID, AttentionHeads, isCross: Bool)
+    indirect case multiHeadAttnGradQ(fwdNode: NodeID, AttentionHeads, isCross: Bool)
     /// Gradient w.r.t. k, inputs `[dO, q, k, v]`.
-    case multiHeadAttnGradK(fwdNode: NodeID, AttentionHeads, isCross: Bool)
+    indirect case multiHeadAttnGradK(fwdNode: NodeID, AttentionHeads, isCross: Bool)
     /// Gradient w.r.t. v, inputs `[dO, q, k, v]`.
-    case multiHeadAttnGradV(fwdNode: NodeID, AttentionHeads, isCross: Bool)
+    indirect case multiHeadAttnGradV(fwdNode: NodeID, AttentionHeads, isCross: Bool)
     /// Writes `new_kv[1,D]` into row `pos` of `cache[T,D]`; a side effect, never removed.
     case cacheWrite
     /// One-query attention over a KV cache, inputs `[q[1,nh·hd], k_cache, v_cache, pos]`.
-    case cachedAttention(AttentionHeads)
+    indirect case cachedAttention(AttentionHeads)
 
     // MARK: Gated-unit gradients
     /// Gradient of SwiGLU w.r.t. gate, inputs `[dOut, gate, up]`.
@@ -148,37 +154,37 @@ public enum Op: Hashable, Sendable {
 
     // MARK: Convolution and pooling (flat NCHW tensors)
     /// 2-D convolution, inputs `[x, w[co·ci·kh·kw]]`.
-    case conv2d(Conv2dGeometry)
+    indirect case conv2d(Conv2dGeometry)
     /// Gradient of conv2d w.r.t. its input, inputs `[dy, w]`.
-    case conv2dGradInput(Conv2dGeometry)
+    indirect case conv2dGradInput(Conv2dGeometry)
     /// Gradient of conv2d w.r.t. its weight, inputs `[dy, x]`.
-    case conv2dGradWeight(Conv2dGeometry)
+    indirect case conv2dGradWeight(Conv2dGeometry)
     /// *(opt)* 3×3 stride-1 convolution by Winograd F(2,3), inputs `[x, wino_w[16·co·ci], orig_w]`.
-    case winogradConv2d(WinogradGeometry)
+    indirect case winogradConv2d(WinogradGeometry)
     /// Max pooling.
-    case maxPool2d(MaxPool2dGeometry)
+    indirect case maxPool2d(MaxPool2dGeometry)
     /// Mean over the spatial positions: `[N·c·spatial]` → f32 `[N, c]`.
     case globalAvgPool(channels: Int, spatial: Int)
     /// Gradient of global average pooling: `[N, c]` → f32 `[N·c·spatial]`.
     case globalAvgPoolGrad(channels: Int, spatial: Int)
     /// Group norm, inputs `[x, w[c], b[c]]`.
-    case groupNorm(GroupNormParameters)
+    indirect case groupNorm(GroupNormParameters)
     /// *(opt)* `Silu(GroupNorm(x, w, b))`.
-    case groupNormSilu(GroupNormParameters)
+    indirect case groupNormSilu(GroupNormParameters)
     /// Gradient of group norm w.r.t. the input, inputs `[dy, x, w]`.
-    case groupNormGradInput(GroupNormParameters)
+    indirect case groupNormGradInput(GroupNormParameters)
     /// Gradient of group norm w.r.t. weight and bias, inputs `[dy, x]` → `[2c]`.
-    case groupNormGradWeightBias(GroupNormParameters)
+    indirect case groupNormGradWeightBias(GroupNormParameters)
     /// Channel concat of `a[N·ca·spatial]` and `b[N·cb·spatial]`.
-    case concat(ConcatParameters)
+    indirect case concat(ConcatParameters)
     /// The first `channelsA` channels of a concat.
-    case splitA(ConcatParameters)
+    indirect case splitA(ConcatParameters)
     /// The last `channelsB` channels of a concat.
-    case splitB(ConcatParameters)
+    indirect case splitB(ConcatParameters)
     /// Nearest-neighbour 2× upsampling: `[N·c·h·w]` → `[N·c·2h·2w]`.
-    case upsample2x(UpsampleParameters)
+    indirect case upsample2x(UpsampleParameters)
     /// Gradient of 2× upsampling: `[N·c·2h·2w]` → `[N·c·h·w]`.
-    case upsample2xGrad(UpsampleParameters)
+    indirect case upsample2xGrad(UpsampleParameters)
 }
 
 extension Op {
