@@ -20,9 +20,8 @@ final class FusionLanguage {
     struct Payload {
         /// The op with its parameters.
         var op: Op
-        /// The output type.
-        var type: TensorType
-        /// The interned id of `type`.
+        /// The interned id of the output type (``FusionLanguage/types``; a payload keeps no
+        /// copy of the type).
         var typeID: UInt32
         /// The operator of a node with this payload (the one-input form for RoPE).
         var operatorID: UInt32

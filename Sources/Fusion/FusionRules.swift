@@ -513,7 +513,7 @@ enum FusionRules {
         return Rewrite(FusionKind.rmsNormMatMul.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .rmsNorm(let eps) = language[batch.payload(at: 1, i)].op else { return nil }
-                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language[batch.payload(at: 0, i)].type)
+                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
                                                            batch.eclass(at: 2, i)],
@@ -550,7 +550,7 @@ enum FusionRules {
                            try (0..<batch.count).compactMap { i in
                                guard let (heads, theta) = ropeAttentionParameters(batch, i, language) else { return nil }
                                let payload = language.payload(.causalAttentionRoPE(heads, ropeTheta: theta),
-                                                              language[batch.payload(at: 0, i)].type)
+                                                              language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                                let node = try context.addFused(
                                    op: target, payload: payload,
                                    children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i), batch.eclass(at: 2, i)],
@@ -570,7 +570,7 @@ enum FusionRules {
         return Rewrite(FusionKind.groupNormSilu.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .groupNorm(let parameters) = language[batch.payload(at: 1, i)].op else { return nil }
-                let payload = language.payload(.groupNormSilu(parameters), language[batch.payload(at: 0, i)].type)
+                let payload = language.payload(.groupNormSilu(parameters), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
                                                            batch.eclass(at: 2, i)],
@@ -606,7 +606,7 @@ enum FusionRules {
                                    record: ReferencePasses.winogradRecord(weight: weight, g))
                                let geometry = WinogradGeometry(inChannels: g.inChannels, inH: g.inH, inW: g.inW,
                                                                outChannels: g.outChannels, padding: g.paddingH)
-                               let payload = language.payload(.winogradConv2d(geometry), language[batch.payload(at: 0, i)].type)
+                               let payload = language.payload(.winogradConv2d(geometry), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                                let node = try context.graph.add(op: target, payload: payload,
                                                                 children: [batch.eclass(at: 0, i), transformed, w])
                                return (batch.root(i), node)

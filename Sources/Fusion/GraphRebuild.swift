@@ -190,7 +190,7 @@ struct GraphRebuild {
         // bulk, each changed node built as it ends up (never copied, then overwritten),
         // appended nodes after.
         let slots = slot
-        let payloads = language.payloads
+        let payloads = language.payloads, types = language.types
         func inputs(of n: Int) -> [NodeID] {
             var ids: [NodeID] = []
             ids.reserveCapacity(Int(kidStart[n + 1] - kidStart[n]))
@@ -208,7 +208,7 @@ struct GraphRebuild {
                     // (Replacing a node by an equal one changes nothing.)
                     let chosen = Int(choice[Int(canonical[Int(enodeOf[index])])])
                     let entry = payloads.baseAddress! + Int(storage.payloads[chosen])
-                    return Node(id: NodeID(index), op: entry.pointee.op, inputs: inputs(of: chosen), type: entry.pointee.type)
+                    return Node(id: NodeID(index), op: entry.pointee.op, inputs: inputs(of: chosen), type: types[Int(entry.pointee.typeID)])
                 case .rewired:
                     // Kept as it was, reading the new nodes.
                     let newInputs = old.pointee.inputs.map { input in
@@ -226,7 +226,7 @@ struct GraphRebuild {
                 let id = NodeID(nodes.count + k)
                 // (A derived weight is a `Parameter`: no inputs.)
                 let isParameter = if case .parameter = entry.pointee.op { true } else { false }
-                return Node(id: id, op: entry.pointee.op, inputs: isParameter ? [] : inputs(of: n), type: entry.pointee.type)
+                return Node(id: id, op: entry.pointee.op, inputs: isParameter ? [] : inputs(of: n), type: types[Int(entry.pointee.typeID)])
             }
             return [Node](unsafeUninitializedCapacity: total) { buffer, initialized in
                 let out = buffer.baseAddress!

@@ -326,16 +326,16 @@ struct PayloadInterner {
     /// Appends a new payload of `op` at `type` (interning the type) and returns its id.
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
-        append(FusionLanguage.Payload(op: op, type: type, typeID: typeID(ofNew: key, type), operatorID: key.operator),
+        append(FusionLanguage.Payload(op: op, typeID: typeID(ofNew: key, type), operatorID: key.operator),
                key: key)
     }
 
     /// Appends a new payload of a node's op and type (interning the type) and returns its
-    /// id. The op and type are copied once, straight from the node into the payload.
+    /// id. The op is copied once, straight from the node into the payload.
     @inline(__always)
     private mutating func append(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
-        append(FusionLanguage.Payload(op: node.pointee.op, type: node.pointee.type,
-                                      typeID: typeID(ofNew: key, node.pointee.type), operatorID: key.operator),
+        append(FusionLanguage.Payload(op: node.pointee.op, typeID: typeID(ofNew: key, node.pointee.type),
+                                      operatorID: key.operator),
                key: key)
     }
 
