@@ -99,8 +99,8 @@ struct EGraphOptimizer {
     /// - Complexity: O(N + E + P + T) for N e-nodes, E child edges, P payloads and T types.
     static func enodeCosts(_ storage: ENodeStorage, language: FusionLanguage, model: CostModel) -> [Double] {
         let types = language.types.map(TypeFacts.init)
-        let parameter = language.parameter, input = language.operatorID("Input"),
-            constant = language.operatorID("Constant")
+        let parameter = language.parameter, input = FusionLanguage.IDs.input,
+            constant = FusionLanguage.IDs.constant
         // Per payload: its kernel class (`nil`: free under `model`) and its output's facts
         // (read in place, no copy of a payload; leaves without reading their op).
         let payloads = language.payloads

@@ -54,14 +54,27 @@ final class FusionLanguage {
     init() {
         table = Self.prototypeTable.copy()
         operatorIDs = Self.declaredIDs
-        concatWeight = operatorIDs["ConcatWeight"]!
-        winogradWeight = operatorIDs["WinogradWeight"]!
-        parameter = operatorIDs["Parameter"]!
-        cacheWrite = operatorIDs["CacheWrite"]!
-        rope = operatorIDs["RoPE"]!
-        ropeOffset = operatorIDs["RoPE+offset"]!
-        ropeGrad = operatorIDs["RoPEGrad"]!
-        ropeGradOffset = operatorIDs["RoPEGrad+offset"]!
+        concatWeight = IDs.concatWeight
+        winogradWeight = IDs.winogradWeight
+        parameter = IDs.parameter
+        cacheWrite = IDs.cacheWrite
+        rope = IDs.rope
+        ropeOffset = IDs.ropeOffset
+        ropeGrad = IDs.ropeGrad
+        ropeGradOffset = IDs.ropeGradOffset
+    }
+
+    /// The ids of the operators the optimizer names, looked up once per process (every
+    /// language declares the same operators in the same order).
+    enum IDs {
+        static let concatWeight = id("ConcatWeight"), winogradWeight = id("WinogradWeight")
+        static let parameter = id("Parameter"), input = id("Input"), constant = id("Constant")
+        static let cacheWrite = id("CacheWrite")
+        static let rope = id("RoPE"), ropeOffset = id("RoPE+offset")
+        static let ropeGrad = id("RoPEGrad"), ropeGradOffset = id("RoPEGrad+offset")
+        static let neg = id("Neg"), transpose = id("Transpose"), relu = id("Relu")
+
+        private static func id(_ name: String) -> UInt32 { FusionLanguage.declaredIDs[name]! }
     }
 
     /// The table of every operator, built once; languages take copies of it. It is never

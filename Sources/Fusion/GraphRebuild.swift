@@ -72,10 +72,10 @@ struct GraphRebuild {
         let kidStart = storage.childOffsets, kids = extraction.children
         let count = storage.count, originalCount = encoding.originalCount
         // Operators are compared by id (no copy of a node's op).
-        let parameterOp = language.parameter, inputOp = language.operatorID("Input"),
-            constantOp = language.operatorID("Constant")
-        let negOp = language.operatorID("Neg"), transposeOp = language.operatorID("Transpose"),
-            reluOp = language.operatorID("Relu")
+        let parameterOp = language.parameter, inputOp = FusionLanguage.IDs.input,
+            constantOp = FusionLanguage.IDs.constant
+        let negOp = FusionLanguage.IDs.neg, transposeOp = FusionLanguage.IDs.transpose,
+            reluOp = FusionLanguage.IDs.relu
         let kindOf = Self.fusionKinds
 
         // One pass over the input nodes, in order: the input's cost (as `cost(of:)` sums
