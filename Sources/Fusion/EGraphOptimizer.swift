@@ -48,7 +48,7 @@ struct EGraphOptimizer {
         clock = ContinuousClock.now
         let facts = ClassFactsTable(graph: egraph, language: language)
         let context = FusionRuleContext(graph: egraph, language: language, facts: facts,
-                                        parameters: encoding.parameterClasses,
+                                        parameters: encoding.derivedLookingParameters,
                                         mayCreateParameters: input.paramGradOutputs == 0)
         let rules = try FusionRules.make(context, mode: options.mode, optIns: options.optIns)
         let limits = options.limits

@@ -7,8 +7,16 @@ final class FusionRuleContext {
     let graph: EGraph
     let language: FusionLanguage
     let facts: ClassFactsTable
-    /// `Parameter` classes of the input graph by name (reused instead of deriving again).
-    let parameters: [String: EClassID]
+    /// `Parameter` classes of the input graph by name (reused instead of deriving again),
+    /// indexed only when a derived-weight rule first asks (most graphs never do).
+    private lazy var parameters: [String: EClassID] = {
+        var byName: [String: EClassID] = [:]
+        byName.reserveCapacity(parameterList.count)
+        // The first node of each name wins: assigned last, walking backwards (one hash each).
+        for (name, eclass) in parameterList.reversed() { byName[name] = eclass }
+        return byName
+    }()
+    private let parameterList: [(name: String, eclass: EClassID)]
     /// Whether a rule may create a `Parameter` (not when the graph has gradient outputs).
     let mayCreateParameters: Bool
     /// Derived-parameter records of the weights the rules created, by name.
@@ -34,12 +42,12 @@ final class FusionRuleContext {
     private static let payloadCacheLimit = 32
 
     init(graph: EGraph, language: FusionLanguage, facts: ClassFactsTable,
-         parameters: [String: EClassID], mayCreateParameters: Bool)
+         parameters: [(name: String, eclass: EClassID)], mayCreateParameters: Bool)
     {
         self.graph = graph
         self.language = language
         self.facts = facts
-        self.parameters = parameters
+        self.parameterList = parameters
         self.mayCreateParameters = mayCreateParameters
     }
 
@@ -142,9 +150,13 @@ final class FusionRuleContext {
         }
     }
 
+    /// The input graph's `Parameter` class named `name`, if its name could be a derived
+    /// weight's (the first such node of that name).
+    func parameterClass(named name: String) -> EClassID? { parameters[name] }
+
     /// Whether a derived weight named `name` is available (exists, or may be created).
     func canProvideParameter(named name: String) -> Bool {
-        mayCreateParameters || parameters[name] != nil
+        mayCreateParameters || parameterClass(named: name) != nil
     }
 
     /// The class of the derived weight `name`: the input's `Parameter` of that name, or a
@@ -152,7 +164,7 @@ final class FusionRuleContext {
     func derivedWeight(named name: String, type: TensorType, op: UInt32, children: [EClassID],
                        record: @autoclosure () -> DerivedParam) throws -> EClassID
     {
-        if let existing = parameters[name] { return existing }
+        if let existing = parameterClass(named: name) { return existing }
         if derivedRecords[name] == nil { derivedRecords[name] = record() }
         return try graph.add(op: op, payload: language.payload(.parameter(name: name), type),
                              children: children)

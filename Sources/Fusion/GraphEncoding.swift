@@ -11,8 +11,9 @@ struct GraphEncoding {
     /// E-node ids below this were added for the input graph.
     let originalCount: Int
     /// The `Parameter` classes of the input graph whose names a derived weight could have
-    /// (`a+b`, `w:winograd`), by name.
-    let parameterClasses: [String: EClassID]
+    /// (`a+b`, `w:winograd`), with their names, in node order (several nodes may share a
+    /// name: the first one counts).
+    let derivedLookingParameters: [(name: String, eclass: EClassID)]
     /// Nodes that must stay: outputs and side effects.
     let pinned: [Bool]
     /// Nodes that a live node reads (the others are sinks).
@@ -108,15 +109,9 @@ struct GraphEncoding {
         }
         }
         }
-        var parameters: [String: EClassID] = [:]
-        parameters.reserveCapacity(derivedLooking.count)
-        // The first node of each name wins: assigned last, walking backwards (one hash each).
-        for (index, name) in derivedLooking.reversed() {
-            parameters[name] = EClassID(enodeOf[index])
-        }
+        self.derivedLookingParameters = derivedLooking.map { (name: $0.name, eclass: EClassID(enodeOf[$0.index])) }
         self.enodeOf = enodeOf
         self.homeNode = homeNode
-        self.parameterClasses = parameters
         self.pinned = pinned
         self.hasConsumer = hasConsumer
     }

@@ -143,11 +143,18 @@ import TensorGraph
         let sameName = try g.parameter("wg+wu", shape: [16, 32])
         let out = try g.matmul(h, plain)
         try g.setOutputs([out, concat, winograd, sameName])
-        let encoding = try GraphEncoding(g, structure: try FusionError.checkStructure(of: g), into: EGraph(),
-                                         language: FusionLanguage())
+        let egraph = EGraph(), language = FusionLanguage()
+        let encoding = try GraphEncoding(g, structure: try FusionError.checkStructure(of: g), into: egraph,
+                                         language: language)
         #expect(encoding.enodeOf[sameName.index] != encoding.enodeOf[concat.index])
-        #expect(encoding.parameterClasses == ["wg+wu": EClassID(encoding.enodeOf[concat.index]),
-                                              "c:winograd": EClassID(encoding.enodeOf[winograd.index])])
+        #expect(encoding.derivedLookingParameters.map(\.name) == ["wg+wu", "c:winograd", "wg+wu"])
+        let context = FusionRuleContext(graph: egraph, language: language,
+                                        facts: ClassFactsTable(graph: egraph, language: language),
+                                        parameters: encoding.derivedLookingParameters, mayCreateParameters: false)
+        #expect(context.parameterClass(named: "wg+wu") == EClassID(encoding.enodeOf[concat.index]))
+        #expect(context.parameterClass(named: "c:winograd") == EClassID(encoding.enodeOf[winograd.index]))
+        #expect(context.parameterClass(named: "wg") == nil, "not a derived weight's name")
+        #expect(context.canProvideParameter(named: "wg+wu") && !context.canProvideParameter(named: "a+b"))
     }
 
     @Test func derivedLookingNames() {
