@@ -106,6 +106,7 @@ struct EGraphOptimizer {
         let payloads = language.payloads
         var kernels = [KernelClass?](repeating: nil, count: payloads.count)
         let facts = [TypeFacts](unsafeUninitializedCapacity: payloads.count) { facts, initialized in
+            language.withOps { opOf in
             payloads.withUnsafeBufferPointer { payloads in
             types.withUnsafeBufferPointer { types in
             kernels.withUnsafeMutableBufferPointer { kernels in
@@ -114,9 +115,10 @@ struct EGraphOptimizer {
                     facts[p] = types[Int(entry.pointee.typeID)]
                     let op = entry.pointee.operatorID
                     guard op != parameter, op != input, op != constant else { continue }
-                    let kernel = KernelClass.of(entry.pointee.op)
+                    let kernel = KernelClass.of(opOf(p))
                     if !kernel.isFree(model) { kernels[p] = kernel }
                 }
+            }
             }
             }
             }

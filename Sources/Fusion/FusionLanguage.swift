@@ -16,12 +16,13 @@ import TensorGraph
 /// `WinogradWeight(w)` are derived-parameter e-nodes (a weight the runtime computes from
 /// other weights); their payload is the `Parameter` they become.
 final class FusionLanguage {
-    /// One interned payload.
+    /// One interned payload: plain integers (no copy of an op or a type, nothing to
+    /// release). Its op is ``FusionLanguage/op(_:)``.
     struct Payload {
-        /// The op with its parameters.
-        var op: Op
-        /// The interned id of the output type (``FusionLanguage/types``; a payload keeps no
-        /// copy of the type).
+        /// Where the op is: an input node's index (the node the payload was interned
+        /// from), or `-(k + 1)` for the `k`-th op made by a rule.
+        var source: Int32
+        /// The interned id of the output type (``FusionLanguage/types``).
         var typeID: UInt32
         /// The operator of a node with this payload (the one-input form for RoPE).
         var operatorID: UInt32
@@ -156,6 +157,14 @@ final class FusionLanguage {
     /// The payload entry of `payload`.
     @inline(__always)
     subscript(payload: UInt64) -> Payload { interner.payloads[Int(payload)] }
+
+    /// The op of `payload`.
+    func op(_ payload: UInt64) -> Op { interner.op(Int(payload)) }
+
+    /// Runs `body` with the ops of the payloads: `ops(payload)` reads an op in place.
+    func withOps<R>(_ body: ((Int) -> Op) throws -> R) rethrows -> R {
+        try interner.withOps(body)
+    }
 
     /// The number of children of each operator.
     private static func arity(ofOperatorNamed name: String) -> Int {

@@ -143,11 +143,8 @@ final class FusionRuleContext {
     func parameterName(_ c: EClassID) -> String? {
         let p = facts[c].parameter
         guard p != .max else { return nil }
-        // The op alone is read (no copy of the payload's type).
-        return language.payloads.withUnsafeBufferPointer { payloads in
-            guard case .parameter(let name) = payloads[Int(p)].op else { return nil }
-            return name
-        }
+        guard case .parameter(let name) = language.op(UInt64(p)) else { return nil }
+        return name
     }
 
     /// The input graph's `Parameter` class named `name`, if its name could be a derived
@@ -524,7 +521,7 @@ enum FusionRules {
         let rmsNorm = language.operatorID("RmsNorm")
         return Rewrite(FusionKind.rmsNormMatMul.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
-                guard case .rmsNorm(let eps) = language[batch.payload(at: 1, i)].op else { return nil }
+                guard case .rmsNorm(let eps) = language.op(batch.payload(at: 1, i)) else { return nil }
                 let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
@@ -540,9 +537,9 @@ enum FusionRules {
     static func ropeAttentionParameters(_ batch: MatchBatch, _ i: Int, _ language: FusionLanguage)
         -> (AttentionHeads, Float)?
     {
-        guard case .causalAttention(let heads) = language[batch.payload(at: 0, i)].op,
-              case .rope(let q) = language[batch.payload(at: 1, i)].op,
-              case .rope(let k) = language[batch.payload(at: 2, i)].op,
+        guard case .causalAttention(let heads) = language.op(batch.payload(at: 0, i)),
+              case .rope(let q) = language.op(batch.payload(at: 1, i)),
+              case .rope(let k) = language.op(batch.payload(at: 2, i)),
               q.theta == k.theta, q.posOffset == 0, k.posOffset == 0,
               q.headDim == heads.headDim, k.headDim == heads.headDim else { return nil }
         return (heads, q.theta)
@@ -581,7 +578,7 @@ enum FusionRules {
         let groupNorm = language.operatorID("GroupNorm")
         return Rewrite(FusionKind.groupNormSilu.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
-                guard case .groupNorm(let parameters) = language[batch.payload(at: 1, i)].op else { return nil }
+                guard case .groupNorm(let parameters) = language.op(batch.payload(at: 1, i)) else { return nil }
                 let payload = language.payload(.groupNormSilu(parameters), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
@@ -599,7 +596,7 @@ enum FusionRules {
         let language = context.language
         let target = language.operatorID("WinogradConv2d")
         func candidate(_ batch: MatchBatch, _ i: Int) -> (Conv2dGeometry, String)? {
-            guard case .conv2d(let g) = language[batch.payload(at: 0, i)].op,
+            guard case .conv2d(let g) = language.op(batch.payload(at: 0, i)),
                   ReferencePasses.isWinogradCandidate(g),
                   let weight = context.parameterName(batch.eclass(at: 1, i)),
                   context.canProvideParameter(named: weight + ":winograd") else { return nil }

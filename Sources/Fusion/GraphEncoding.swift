@@ -55,11 +55,12 @@ struct GraphEncoding {
         childOffsets.withUnsafeMutableBufferPointer { childOffsets in
         children.withUnsafeMutableBufferPointer { children in
             language.withInterner { interner in
+                interner.inputNodes = graph.nodes
                 var next = 0
                 childOffsets[0] = 0
                 for (entry, index) in order.enumerated() {
                     let node = nodes.baseAddress! + index
-                    let (payload, nodeOperator, derivedMarks) = interner.nodePayload(node)
+                    let (payload, nodeOperator, derivedMarks) = interner.nodePayload(node, index: index)
                     var op = nodeOperator
                     let inputCount = node.pointee.inputs.count
                     if inputCount == 2 {

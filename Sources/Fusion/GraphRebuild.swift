@@ -190,7 +190,7 @@ struct GraphRebuild {
         // bulk, each changed node built as it ends up (never copied, then overwritten),
         // appended nodes after.
         let slots = slot
-        let payloads = language.payloads, types = language.types
+        let types = language.types
         func inputs(of n: Int) -> [NodeID] {
             var ids: [NodeID] = []
             ids.reserveCapacity(Int(kidStart[n + 1] - kidStart[n]))
@@ -199,16 +199,17 @@ struct GraphRebuild {
         }
         let total = nodes.count + appended.count
         let newNodes = nodes.withUnsafeBufferPointer { old in
-        payloads.withUnsafeBufferPointer { payloads in
+        language.withOps { opOf in
             // Nodes are read in place (no copy of an old node or a payload).
+            func payloadOp(_ n: Int) -> Op { opOf(Int(storage.payloads[n])) }
+            func payloadType(_ n: Int) -> TensorType { types[Int(language[storage.payloads[n]].typeID)] }
             func changedNode(_ index: Int, _ fate: Fate) -> Node {
                 let old = old.baseAddress! + index
                 switch fate {
                 case .rewritten:
                     // (Replacing a node by an equal one changes nothing.)
                     let chosen = Int(choice[Int(canonical[Int(enodeOf[index])])])
-                    let entry = payloads.baseAddress! + Int(storage.payloads[chosen])
-                    return Node(id: NodeID(index), op: entry.pointee.op, inputs: inputs(of: chosen), type: types[Int(entry.pointee.typeID)])
+                    return Node(id: NodeID(index), op: payloadOp(chosen), inputs: inputs(of: chosen), type: payloadType(chosen))
                 case .rewired:
                     // Kept as it was, reading the new nodes.
                     let newInputs = old.pointee.inputs.map { input in
@@ -222,11 +223,11 @@ struct GraphRebuild {
             }
             func appendedNode(_ k: Int) -> Node {
                 let n = Int(appended[k])
-                let entry = payloads.baseAddress! + Int(storage.payloads[n])
                 let id = NodeID(nodes.count + k)
+                let op = payloadOp(n)
                 // (A derived weight is a `Parameter`: no inputs.)
-                let isParameter = if case .parameter = entry.pointee.op { true } else { false }
-                return Node(id: id, op: entry.pointee.op, inputs: isParameter ? [] : inputs(of: n), type: types[Int(entry.pointee.typeID)])
+                let isParameter = if case .parameter = op { true } else { false }
+                return Node(id: id, op: op, inputs: isParameter ? [] : inputs(of: n), type: payloadType(n))
             }
             return [Node](unsafeUninitializedCapacity: total) { buffer, initialized in
                 let out = buffer.baseAddress!
@@ -247,7 +248,7 @@ struct GraphRebuild {
         // The derived weights among the appended parameters, in order, each once.
         var derived: Set<String> = []
         for n in appended {
-            guard case .parameter(let name) = payloads[Int(storage.payloads[Int(n)])].op,
+            guard case .parameter(let name) = language.op(storage.payloads[Int(n)]),
                   let record = derivedRecords[name] else { continue }
             if derived.isEmpty { derived = Set(input.derivedParams.map(\.name)) }
             if derived.insert(name).inserted { graph.addDerivedParam(record) }

@@ -13,6 +13,11 @@ import TensorGraph
 struct PayloadInterner {
     /// Interned payloads, indexed by payload id.
     private(set) var payloads: [FusionLanguage.Payload] = []
+    /// The nodes of the graph being encoded: the ops of the payloads interned from them
+    /// (shared with the graph, not copied).
+    var inputNodes: [Node] = []
+    /// The ops of the payloads made by rules (``FusionLanguage/Payload/source`` `-(k+1)`).
+    private var createdOps: [Op] = []
     /// Interned types, indexed by type id.
     private(set) var types: [TensorType] = []
     /// The compact key of each payload (compared on a hash hit, with no copy of the op).
@@ -231,22 +236,22 @@ struct PayloadInterner {
     /// a payload of its own (a constant is its own value, a side effect is never merged
     /// with another).
     ///
-    /// The node is read in place: its op is copied only into a new payload, and its type
-    /// is looked up only for a new payload.
+    /// The node (``inputNodes``[`index`]) is read in place: its op is never copied (a new
+    /// payload refers to the node), and its type is looked up only for a new payload.
     ///
     /// - Complexity: O(size of op and type) expected.
     @inline(__always)
-    mutating func nodePayload(_ node: UnsafePointer<Node>)
+    mutating func nodePayload(_ node: UnsafePointer<Node>, index: Int)
         -> (payload: UInt64, operator: UInt32, derivedMarks: DerivedMarks)
     {
         let key = Self.key(node.pointee.op)
         let stored = storedKey(key, node.pointee.type)
         guard key.kind == .exact, key.operator != Self.cacheWriteOperator else {
-            return (nonExactNodePayload(node, key: stored), key.operator, key.derivedMarks)
+            return (nonExactNodePayload(node, index: index, key: stored), key.operator, key.derivedMarks)
         }
         let (found, hash, slot) = findExact(stored)
         if let found { return (found, key.operator, .none) }
-        let id = append(node, key: stored)
+        let id = append(node, index: index, key: stored)
         insert(id, hash: hash, at: slot)
         return (id, key.operator, .none)
     }
@@ -254,15 +259,15 @@ struct PayloadInterner {
     /// ``nodePayload(_:)`` for an op whose key is not exact (leaves, hashed parameters),
     /// and for the per-node payloads of `Constant` and `CacheWrite`.
     @inline(__always)
-    private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
+    private mutating func nonExactNodePayload(_ node: UnsafePointer<Node>, index: Int, key: StoredKey) -> UInt64 {
         let op = key.operator
         if op == Self.constantOperator || op == Self.cacheWriteOperator {
-            return append(node, key: key)
+            return append(node, index: index, key: key)
         }
-        // The node's op is compared (and so copied) only on a full key match.
+        // The node's op is compared only on a full key match.
         let (found, hash, slot) = find(key) { $0 == node.pointee.op }
         if let found { return found }
-        let id = append(node, key: key)
+        let id = append(node, index: index, key: key)
         insert(id, hash: hash, at: slot)
         return id
     }
@@ -291,8 +296,28 @@ struct PayloadInterner {
     @inline(__always)
     private func find(_ key: StoredKey, sameOp: (Op) -> Bool) -> (found: UInt64?, hash: UInt32, slot: Int) {
         let hash = Self.hash(key)
-        let (found, slot) = Self.probe(payloadSlots, hash: hash) { payloadKeys[$0] == key && sameOp(payloads[$0].op) }
+        let (found, slot) = Self.probe(payloadSlots, hash: hash) { payloadKeys[$0] == key && sameOp(op($0)) }
         return (found.map(UInt64.init), hash, slot)
+    }
+
+    /// The op of payload `id`.
+    func op(_ id: Int) -> Op {
+        let source = Int(payloads[id].source)
+        return source >= 0 ? inputNodes[source].op : createdOps[-source - 1]
+    }
+
+    /// Runs `body` with a reader of the payloads' ops (in place, no copy of the arrays).
+    func withOps<R>(_ body: ((Int) -> Op) throws -> R) rethrows -> R {
+        try payloads.withUnsafeBufferPointer { payloads in
+            try inputNodes.withUnsafeBufferPointer { nodes in
+                try createdOps.withUnsafeBufferPointer { created in
+                    try body { id in
+                        let source = Int(payloads[id].source)
+                        return source >= 0 ? nodes[source].op : created[-source - 1]
+                    }
+                }
+            }
+        }
     }
 
     /// Probes an open-addressing table whose entries are `hash << 32 | (id + 1)` (0:
@@ -326,17 +351,19 @@ struct PayloadInterner {
     /// Appends a new payload of `op` at `type` (interning the type) and returns its id.
     @inline(__always)
     private mutating func append(_ op: Op, _ type: TensorType, key: StoredKey) -> UInt64 {
-        append(FusionLanguage.Payload(op: op, typeID: typeID(ofNew: key, type), operatorID: key.operator),
-               key: key)
+        createdOps.append(op)
+        return append(FusionLanguage.Payload(source: Int32(truncatingIfNeeded: -createdOps.count),
+                                             typeID: typeID(ofNew: key, type), operatorID: key.operator),
+                      key: key)
     }
 
     /// Appends a new payload of a node's op and type (interning the type) and returns its
-    /// id. The op is copied once, straight from the node into the payload.
+    /// id. The payload refers to the node (``inputNodes``[`index`]) for its op.
     @inline(__always)
-    private mutating func append(_ node: UnsafePointer<Node>, key: StoredKey) -> UInt64 {
-        append(FusionLanguage.Payload(op: node.pointee.op, typeID: typeID(ofNew: key, node.pointee.type),
-                                      operatorID: key.operator),
-               key: key)
+    private mutating func append(_ node: UnsafePointer<Node>, index: Int, key: StoredKey) -> UInt64 {
+        append(FusionLanguage.Payload(source: Int32(truncatingIfNeeded: index),
+                                             typeID: typeID(ofNew: key, node.pointee.type), operatorID: key.operator),
+                      key: key)
     }
 
     /// Appends `payload`, whose stored key is `key`, and returns its id.

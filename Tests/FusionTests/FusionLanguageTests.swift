@@ -62,7 +62,7 @@ import TensorGraph
             #expect(language.payload(op, f32) == id, "\(op.name) at the same type")
             #expect(language.payload(op, .f32([8, 4])) != id, "\(op.name) at another shape")
             #expect(language.payload(op, TensorType(.f16, [4, 8])) != id, "\(op.name) at another dtype")
-            #expect(language[id].op == op && language[id].type == f32)
+            #expect(language.op(id) == op)
             #expect(language[id].operatorID == language.operatorID(op.name))
             #expect(language.types[Int(language[id].typeID)] == f32)
             ids.append(id)
