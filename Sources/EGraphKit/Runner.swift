@@ -12,7 +12,11 @@ import Logging
 ///
 /// Searches are semi-naive by default: after a rule's first search, only matches that use
 /// an e-node created, or an e-class merged, since its previous search are returned (the
-/// others were applied then, and applying them again changes nothing).
+/// others were applied then, and applying them again changes nothing). A rule without a
+/// condition is not searched at all when the last iteration made no node of an operator
+/// it binds and merged no two classes that both held older nodes (its only merges added
+/// classes of new nodes to older ones, as a fusion adds its fused node to the class it
+/// replaces): no new match can exist then.
 ///
 /// Limits: iterations, canonical e-nodes (checked while applying; exceeding it rolls the
 /// partial iteration back through the core's checkpoint, so the e-graph stays as the last
@@ -72,6 +76,10 @@ public final class Runner {
     private let wantedOperators: [UInt8]
     private var lastSearched: [UInt32]
     private var backoff: [BackoffState]
+    /// The last iteration all of whose merges were trivial (each absorbed class held only
+    /// nodes made in that iteration), 0 if none: after such an iteration, a match that
+    /// was not there before must use one of its new nodes.
+    private var quietIteration: UInt32 = 0
     private var analyses: [(sync: () -> Void, absorb: () -> Void)] = []
     private var matcher: OpaquePointer?
     /// (all nodes, classes) when the last run ended: if the graph changed outside the
@@ -199,6 +207,7 @@ public final class Runner {
             analyses.forEach { $0.absorb() }
         }
         eg_clear_merges(g)
+        quietIteration = 0
         eg_reset_peak_memory(g)
         eg_matcher_reset_peak_memory(matcher)
 
@@ -257,6 +266,7 @@ public final class Runner {
             analyses.forEach { $0.sync() }
             try check(eg_rebuild(g, nil), "rebuild")
             try check(eg_matcher_stamp_merges(matcher, g, iteration), "stamp merges")
+            quietIteration = Self.mergesWereTrivial(g, iteration: iteration) ? iteration : 0
             analyses.forEach { $0.absorb() }
             eg_clear_merges(g)
             stats.rebuildTime = seconds(clock.now - rebuildStart)
@@ -288,6 +298,30 @@ public final class Runner {
         return report
     }
 
+    /// Whether every merge in the merge log absorbed a class whose nodes were all made in
+    /// `iteration` (a class's id is its lowest node id, as the smaller id survives).
+    private static func mergesWereTrivial(_ g: OpaquePointer?, iteration: UInt32) -> Bool {
+        var pairs: UnsafePointer<UInt32>?
+        var count: UInt32 = 0
+        guard eg_merges(g, &pairs, &count) == EG_OK else { return false }
+        guard count > 0 else { return true }
+        guard let pairs else { return false }
+        let firstNew = eg_iteration_first_node(g, iteration)
+        for i in 0..<Int(count) where pairs[2 * i] < firstNew { return false }
+        return true
+    }
+
+    /// Whether a live node with one of `operators` has an id at least `first`.
+    private static func hasNodes(of operators: [UInt32], from first: UInt32, in g: OpaquePointer?) -> Bool {
+        for op in operators {
+            var nodes: UnsafePointer<UInt32>?
+            var count: UInt32 = 0
+            guard eg_op_nodes(g, op, &nodes, &count) == EG_OK else { return true }
+            if count > 0, let nodes, nodes[Int(count) - 1] >= first { return true }
+        }
+        return false
+    }
+
     /// Searches rule `r` and applies its matches. Returns whether the node limit was hit and
     /// whether the scheduler banned the rule.
     /// `mark` is the time the rule's work starts; it is left at the time it ended.
@@ -302,6 +336,17 @@ public final class Runner {
         if eg_matcher_root_count(matcher, rule.lhs.rootOperator.rawValue) == 0 {
             lastSearched = iteration
             settings.logger.debug("rule \(rules[r].name): 0 matches, 0 applied, 0 merged")
+            return (false, false)
+        }
+        // A rule searched in the last iteration has no new match if that iteration merged
+        // no two older classes and made no node of an operator the rule binds: a new match
+        // needs a new node it binds, or two of its classes merged (``quietIteration``). A
+        // condition may change its mind on the same match, so conditional rules search.
+        if settings.seminaive, rules[r].condition == nil, lastSearched == iteration - 1,
+           quietIteration == iteration - 1,
+           !Self.hasNodes(of: rule.lhs.boundOperators, from: eg_iteration_first_node(g, iteration - 1), in: g) {
+            lastSearched = iteration
+            settings.logger.debug("rule \(rules[r].name): nothing new to match")
             return (false, false)
         }
         let clock = ContinuousClock()

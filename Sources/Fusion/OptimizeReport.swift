@@ -50,8 +50,9 @@ public struct OptimizeReport: Sendable, CustomStringConvertible {
     /// Every applied fusion, in the order applied (the reference's order for the e-graph:
     /// by pass, then by node id).
     public var fusions: [AppliedFusion]
-    /// Matches found per e-graph rule (rule name, matches), in rule order; empty for the
-    /// pattern passes.
+    /// Matches found per e-graph rule (rule name, matches), in rule order, over the
+    /// searches the runner made (a search that could find nothing new is skipped, so a
+    /// match found once is mostly counted once); empty for the pattern passes.
     public var ruleMatches: [(rule: String, matches: Int)]
     /// The estimated cost of the input graph under the options' cost model.
     public var costBefore: Double

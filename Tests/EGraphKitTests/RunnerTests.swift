@@ -115,6 +115,49 @@ import Testing
         #expect(counts[0] == counts[1])
     }
 
+    /// A rule whose matches only added new nodes to older classes (as a fusion adds its
+    /// fused node to the class it replaces) cannot match anything new in the next
+    /// iteration: it is not searched again, so each match is found once, and the run ends
+    /// with the same graph as full matching.
+    @Test func ruleWithNothingNewToMatchIsNotSearchedAgain() throws {
+        var outcomes: [(matches: Int, iterations: Int, nodes: Int, classes: Int)] = []
+        for seminaive in [true, false] {
+            let table = MatchingTests.makeTable()
+            let graph = EGraph()
+            for k in 0..<3 { _ = try graph.add(try Pattern(parsing: "(F (C \(k)) (C \(k + 10)))"), table: table) }
+            let report = try Runner(graph: graph, table: table, rules: [try Rewrite("f-to-g", "(F a b)", "(G a)")],
+                                    iterationLimit: 10, nodeLimit: nil, timeLimit: nil, seminaive: seminaive).run()
+            #expect(report.stopReason == .saturated)
+            outcomes.append((report.rules[0].matches, report.iterations.count, graph.nodeCount, graph.classCount))
+            try graph.checkInvariants()
+        }
+        #expect(outcomes[0].matches == 3, "searched in iteration 1 only")
+        #expect(outcomes[1].matches == 6, "full matching finds the 3 matches again in iteration 2")
+        #expect(outcomes[0].iterations == 2 && outcomes[1].iterations == 2)
+        #expect(outcomes[0].nodes == outcomes[1].nodes && outcomes[0].classes == outcomes[1].classes)
+    }
+
+    /// Merging two older classes can make a match out of older nodes alone: here
+    /// `(F x x)` and the existing `(G x)` merge in iteration 1, after which the older
+    /// `(G (F x x))` matches `(G (G a))`. That rule made no match in iteration 1 and no
+    /// node of its operators was made, yet it is searched again and finds the match.
+    @Test func mergeOfOlderClassesIsSearchedAgain() throws {
+        for seminaive in [true, false] {
+            let table = MatchingTests.makeTable()
+            let graph = EGraph()
+            let x = try graph.add(try Pattern(parsing: "(C 0)"), table: table)
+            _ = try graph.add(try Pattern(parsing: "(G (C 0))"), table: table)
+            let outer = try graph.add(try Pattern(parsing: "(G (F (C 0) (C 0)))"), table: table)
+            let rules = [try Rewrite("gg", "(G (G a))", "a"), try Rewrite("ff", "(F a a)", "(G a)")]
+            let report = try Runner(graph: graph, table: table, rules: rules, iterationLimit: 10,
+                                    nodeLimit: nil, timeLimit: nil, seminaive: seminaive).run()
+            #expect(report.stopReason == .saturated)
+            #expect(report.iterations.first?.merges == 1, "iteration 1: only (F x x) = (G x)")
+            #expect(try graph.find(outer) == graph.find(x), "seminaive: \(seminaive)")
+            try graph.checkInvariants()
+        }
+    }
+
     @Test(arguments: 0..<6)
     func seminaiveEqualsFullOnRandomGraphs(seed: Int) throws {
         let table = MatchingTests.makeTable()
