@@ -39,15 +39,18 @@ final class FusionLanguage {
     private let operatorIDs: [String: UInt32]
 
     /// The operator of a derived concatenated weight `ConcatWeight(wg, wu)`.
-    let concatWeight: UInt32
+    var concatWeight: UInt32 { IDs.concatWeight }
     /// The operator of a derived Winograd weight `WinogradWeight(w)`.
-    let winogradWeight: UInt32
+    var winogradWeight: UInt32 { IDs.winogradWeight }
     /// The `Parameter` operator.
-    let parameter: UInt32
+    var parameter: UInt32 { IDs.parameter }
     /// The `CacheWrite` operator.
-    let cacheWrite: UInt32
+    var cacheWrite: UInt32 { IDs.cacheWrite }
     /// The one-input and two-input RoPE operators.
-    let rope: UInt32, ropeOffset: UInt32, ropeGrad: UInt32, ropeGradOffset: UInt32
+    var rope: UInt32 { IDs.rope }
+    var ropeOffset: UInt32 { IDs.ropeOffset }
+    var ropeGrad: UInt32 { IDs.ropeGrad }
+    var ropeGradOffset: UInt32 { IDs.ropeGradOffset }
 
     /// Declares every operator.
     ///
@@ -55,14 +58,6 @@ final class FusionLanguage {
     init() {
         table = Self.prototypeTable.copy()
         operatorIDs = Self.declaredIDs
-        concatWeight = IDs.concatWeight
-        winogradWeight = IDs.winogradWeight
-        parameter = IDs.parameter
-        cacheWrite = IDs.cacheWrite
-        rope = IDs.rope
-        ropeOffset = IDs.ropeOffset
-        ropeGrad = IDs.ropeGrad
-        ropeGradOffset = IDs.ropeGradOffset
     }
 
     /// The ids of the operators the optimizer names, looked up once per process (every
@@ -160,6 +155,9 @@ final class FusionLanguage {
 
     /// The op of `payload`.
     func op(_ payload: UInt64) -> Op { interner.op(Int(payload)) }
+
+    /// The output type of `payload`.
+    func type(_ payload: UInt64) -> TensorType { interner.types[Int(interner.payloads[Int(payload)].typeID)] }
 
     /// Runs `body` with the ops of the payloads: `ops(payload)` reads an op in place.
     func withOps<R>(_ body: ((Int) -> Op) throws -> R) rethrows -> R {

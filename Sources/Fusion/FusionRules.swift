@@ -55,7 +55,7 @@ final class FusionRuleContext {
     /// operator, when `op` has no parameters of its own).
     func payload(_ op: Op, typeOf source: UInt64, tag: UInt32) -> UInt64 {
         for entry in payloadCache where entry.source == source && entry.tag == tag { return entry.payload }
-        let id = language.payload(op, language.types[Int(language.payloads[Int(source)].typeID)])
+        let id = language.payload(op, language.type(source))
         if payloadCache.count < Self.payloadCacheLimit { payloadCache.append((tag, source, id)) }
         return id
     }
@@ -522,7 +522,7 @@ enum FusionRules {
         return Rewrite(FusionKind.rmsNormMatMul.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .rmsNorm(let eps) = language.op(batch.payload(at: 1, i)) else { return nil }
-                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
+                let payload = language.payload(.fusedRmsNormMatMul(eps: eps), language.type(batch.payload(at: 0, i)))
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
                                                            batch.eclass(at: 2, i)],
@@ -559,7 +559,7 @@ enum FusionRules {
                            try (0..<batch.count).compactMap { i in
                                guard let (heads, theta) = ropeAttentionParameters(batch, i, language) else { return nil }
                                let payload = language.payload(.causalAttentionRoPE(heads, ropeTheta: theta),
-                                                              language.types[Int(language[batch.payload(at: 0, i)].typeID)])
+                                                              language.type(batch.payload(at: 0, i)))
                                let node = try context.addFused(
                                    op: target, payload: payload,
                                    children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i), batch.eclass(at: 2, i)],
@@ -579,7 +579,7 @@ enum FusionRules {
         return Rewrite(FusionKind.groupNormSilu.label, lhs) { batch in
             try (0..<batch.count).compactMap { i in
                 guard case .groupNorm(let parameters) = language.op(batch.payload(at: 1, i)) else { return nil }
-                let payload = language.payload(.groupNormSilu(parameters), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
+                let payload = language.payload(.groupNormSilu(parameters), language.type(batch.payload(at: 0, i)))
                 let node = try context.addFused(op: target, payload: payload,
                                                 children: [batch.eclass(at: 0, i), batch.eclass(at: 1, i),
                                                            batch.eclass(at: 2, i)],
@@ -615,7 +615,7 @@ enum FusionRules {
                                    record: ReferencePasses.winogradRecord(weight: weight, g))
                                let geometry = WinogradGeometry(inChannels: g.inChannels, inH: g.inH, inW: g.inW,
                                                                outChannels: g.outChannels, padding: g.paddingH)
-                               let payload = language.payload(.winogradConv2d(geometry), language.types[Int(language[batch.payload(at: 0, i)].typeID)])
+                               let payload = language.payload(.winogradConv2d(geometry), language.type(batch.payload(at: 0, i)))
                                let node = try context.graph.add(op: target, payload: payload,
                                                                 children: [batch.eclass(at: 0, i), transformed, w])
                                return (batch.root(i), node)

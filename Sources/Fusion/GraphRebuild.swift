@@ -190,7 +190,6 @@ struct GraphRebuild {
         // bulk, each changed node built as it ends up (never copied, then overwritten),
         // appended nodes after.
         let slots = slot
-        let types = language.types
         func inputs(of n: Int) -> [NodeID] {
             var ids: [NodeID] = []
             ids.reserveCapacity(Int(kidStart[n + 1] - kidStart[n]))
@@ -202,7 +201,7 @@ struct GraphRebuild {
         language.withOps { opOf in
             // Nodes are read in place (no copy of an old node or a payload).
             func payloadOp(_ n: Int) -> Op { opOf(Int(storage.payloads[n])) }
-            func payloadType(_ n: Int) -> TensorType { types[Int(language[storage.payloads[n]].typeID)] }
+            func payloadType(_ n: Int) -> TensorType { language.type(storage.payloads[n]) }
             func changedNode(_ index: Int, _ fate: Fate) -> Node {
                 let old = old.baseAddress! + index
                 switch fate {

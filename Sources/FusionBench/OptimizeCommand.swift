@@ -124,12 +124,12 @@ struct OptimizeBenchCommand: ParsableCommand {
             }
         }
         for (k, strategy) in strategies.enumerated() {
-            defer {
-                if k == strategies.count - 1, strategies.count == 2 { print(paired(samples[0].totals, samples[1].totals,
-                                                       label: "\(strategies[0].rawValue)/\(strategies[1].rawValue)")) }
-            }
             print(summary(samples[k].totals, cpu: samples[k].cpu, faults: samples[k].faults, phases: samples[k].phases, report: samples[k].last!,
                           label: label, nodes: input.count, strategy: strategy, runs: runs))
+        }
+        if strategies.count == 2 {
+            print(paired(samples[0].totals, samples[1].totals,
+                         label: "\(strategies[0].rawValue)/\(strategies[1].rawValue)"))
         }
     }
 

@@ -132,19 +132,28 @@ import Testing
         #expect(!MathBenchmark.makeTable().hasSameOperators(as: prototype))
     }
 
-    @Test func derivedPayloadsAndProbesReportCreatedNodes() throws {
+    /// `(Mul (Const 3) (Var "x"))` in a math graph, and the parts of the rule
+    /// `(Mul (Const ?p0) ?c0) => (Add ?c0 (Const ?p0))` with ?p0 mapped to p0 + 1, probing
+    /// `(Const ?p0)` for each new Add.
+    private func shiftRuleParts() throws
+        -> (table: OperatorTable, graph: EGraph, product: EClassID, lhs: OperatorPattern, rhs: Term, probes: [Term],
+            map: (inout [UInt64]) -> Void)
+    {
         let table = MathBenchmark.makeTable()
         let graph = EGraph()
         let product = try graph.add(try Pattern(parsing: "(Mul (Const 3) (Var \"x\"))"), table: table)
         let add = op(table, "Add"), mul = op(table, "Mul"), const = op(table, "Const")
-        // (Mul (Const ?p0) ?c0) => (Add ?c0 (Const ?p0)) with ?p0 mapped to p0 + 1,
-        // probing (Const ?p0) for each new Add.
         let lhs = try OperatorPattern(.apply(mul, payload: .any, [.apply(const, payload: .variable(0), []), .variable(0)]),
                                       table: table)
+        let rhs: Term = .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])])
+        return (table, graph, product, lhs, rhs, [.apply(const, payload: .variable(0), [])],
+                { payloads in for i in payloads.indices { payloads[i] += 1 } })
+    }
+
+    @Test func derivedPayloadsAndProbesReportCreatedNodes() throws {
+        let (table, graph, product, lhs, rhs, probes, map) = try shiftRuleParts()
         var reports: [(EClassID?, EClassID?)] = []
-        let rule = Rewrite("shift", lhs, .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])]),
-                           mapping: 0, through: { payloads in for i in payloads.indices { payloads[i] += 1 } },
-                           probes: [.apply(const, payload: .variable(0), [])],
+        let rule = Rewrite("shift", lhs, rhs, mapping: 0, through: map, probes: probes,
                            created: { nodes in
                                for i in 0..<nodes.count { reports.append((nodes.node(i), nodes.probe(0, i))) }
                            })
@@ -164,16 +173,8 @@ import Testing
 
     @Test func precompiledRightHandSidesRewriteAsTheirTerms() throws {
         func run(precompiled: Bool) throws -> (EGraph, EClassID, RunReport, [Int]) {
-            let table = MathBenchmark.makeTable()
-            let graph = EGraph()
-            let product = try graph.add(try Pattern(parsing: "(Mul (Const 3) (Var \"x\"))"), table: table)
-            let add = op(table, "Add"), mul = op(table, "Mul"), const = op(table, "Const")
-            let lhs = try OperatorPattern(.apply(mul, payload: .any, [.apply(const, payload: .variable(0), []), .variable(0)]),
-                                          table: table)
-            let rhs: Term = .apply(add, payload: .value(0), [.variable(0), .apply(const, payload: .variable(0), [])])
-            let probes: [Term] = [.apply(const, payload: .variable(0), [])]
+            let (table, graph, product, lhs, rhs, probes, map) = try shiftRuleParts()
             var created: [Int] = []
-            let map: (inout [UInt64]) -> Void = { payloads in for i in payloads.indices { payloads[i] += 1 } }
             let rule = precompiled
                 ? Rewrite("shift", lhs, lhs.rightHandSide(rhs, probes: probes), mapping: 0, through: map,
                           created: { created.append($0.createdCount) })
